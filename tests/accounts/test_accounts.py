@@ -1,0 +1,109 @@
+"""Users, logging in, roles and API tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tracker.accounts import services
+from tracker.accounts.models import Role
+from tracker.core import db
+from tracker.core.errors import Duplicate, InvalidInput
+
+
+def test_passwords_are_hashed_and_checked(app_ctx):
+    user = services.create_user("ada", "a long password", Role.editor)
+    assert "a long password" not in user.password_hash and user.password_hash.startswith("scrypt")
+    assert services.authenticate("ada", "a long password") == user
+    assert services.authenticate("ada", "wrong password") is None
+    assert services.authenticate("nobody", "a long password") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "role", "field"),
+    [
+        ("a", "long enough pw", "viewer", "username"),
+        ("bob", "short", "viewer", "password"),
+        ("bob", "long enough pw", "boss", "role"),
+        ("b o b", "long enough pw", "viewer", "username"),
+    ],
+)
+def test_bad_users_are_refused(app_ctx, name, password, role, field):
+    with pytest.raises(InvalidInput) as caught:
+        services.create_user(name, password, role)
+    assert field in caught.value.fields
+
+
+def test_user_names_are_unique(app_ctx):
+    services.create_user("ada", "a long password", Role.viewer)
+    with pytest.raises(Duplicate):
+        services.create_user("ada", "another password", Role.viewer)
+
+
+def test_login_and_logout(client, make_user):
+    user = make_user(Role.reviewer)
+    bad = client.post("/login", data={"username": user.username, "password": "nope nope"})
+    assert bad.status_code == 401 and "wrong password" in bad.text
+    good = client.post(
+        "/login?next=/search", data={"username": user.username, "password": PASSWORD}
+    )
+    assert good.status_code == 302 and good.headers["Location"] == "/search"
+    assert client.get("/sources").status_code == 200
+    client.post("/logout")
+    assert client.get("/sources").status_code == 302
+
+
+def test_login_never_redirects_off_site(client, make_user):
+    user = make_user(Role.viewer)
+    response = client.post(
+        "/login?next=https://evil.example/", data={"username": user.username, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/sources"
+
+
+def test_forms_need_the_csrf_token(app, client, make_user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    user = make_user(Role.viewer)
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 400 and "CSRF token is missing" in response.text
+
+
+def test_users_create_from_the_cli(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "grace", "--role", "editor", "--password-stdin"],
+        input="a long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert services.authenticate("grace", "a long password").role == Role.editor
+    again = runner.invoke(
+        args=["users", "create", "grace", "--password-stdin"], input="a long password\n"
+    )
+    assert again.exit_code == 1 and "taken" in again.output
+
+
+def test_ensure_admin_creates_one_admin_once(runner, app):
+    first = runner.invoke(args=["users", "ensure-admin"])
+    assert first.exit_code == 0
+    password = first.output.split("password: ")[1].split()[0]
+    with app.app_context():
+        assert services.authenticate("admin", password).role == Role.admin
+    second = runner.invoke(args=["users", "ensure-admin"])
+    assert "no administrator created" in second.output
+
+
+def test_tokens_for_unknown_users_are_refused(runner):
+    result = runner.invoke(args=["tokens", "create", "ghost"])
+    assert result.exit_code == 1 and "No user named 'ghost'" in result.output
+
+
+def test_only_a_hash_of_the_token_is_stored(app_ctx):
+    services.create_user("ada", "a long password", Role.viewer)
+    token = services.create_token("ada")
+    db.session.flush()
+    import sqlalchemy as sa
+
+    from tracker.accounts.models import ApiToken
+
+    stored = db.session.scalar(sa.select(ApiToken))
+    assert token not in stored.token_hash and services.user_for_token(token).username == "ada"

@@ -1,0 +1,178 @@
+"""Fixtures: the app on SQLite and on a real PostgreSQL server, each test in a rolled-back
+transaction, a logged-in client for any role, and query counting."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support.postgres import PostgresServer, running_server
+from tracker import create_app
+from tracker.accounts import services as accounts
+from tracker.accounts.models import Role, User
+from tracker.core import db, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+BACKENDS = ["sqlite", "postgresql"]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    with running_server() as server:
+        yield server
+
+
+_db_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def new_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """Make an empty database on a backend and return its URL."""
+
+    def make(backend: str) -> str:
+        n = next(_db_names)
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / f'tracker{n}.db'}"
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        return server.create_database(f"tracker_test_{n}")
+
+    return make
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> str:
+    """A database migrated to head, shared by the session's tests on one backend."""
+    url = new_database(request.param)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app, with every test inside a transaction that is rolled back afterwards."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    engine: sa.Engine = app.extensions["tracker.engine"]
+    connection = engine.connect()
+    transaction = connection.begin()
+    app.extensions["tracker.session_options"] = {
+        "bind": connection,
+        "join_transaction_mode": "create_savepoint",
+        "expire_on_commit": False,
+    }
+    try:
+        yield app
+    finally:
+        transaction.rollback()
+        connection.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    names = itertools.count()
+
+    def make(role: Role | str = Role.reviewer, username: str | None = None) -> User:
+        with app.app_context():
+            user = accounts.create_user(
+                username or f"{Role(role).value}{next(names)}", PASSWORD, role
+            )
+            db.session.commit()
+            return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient, make_user: Callable[..., User]) -> None:
+        self.client = client
+        self.make_user = make_user
+
+    def login(self, role: Role | str = Role.reviewer) -> User:
+        user = self.make_user(role)
+        response = self.client.post(
+            "/login", data={"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.text
+        return user
+
+    def logout(self) -> None:
+        self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient, make_user: Callable[..., User]) -> AuthActions:
+    return AuthActions(client, make_user)
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Use as ``with count_queries() as counter: ...``; counts SQL statements sent."""
+    import contextlib
+
+    engine: sa.Engine = app.extensions["tracker.engine"]
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+@pytest.fixture
+def seed_text() -> Callable[[str], str]:
+    def read(name: str) -> str:
+        return (SEEDS / name).read_text(encoding="utf-8")
+
+    return read

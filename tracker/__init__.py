@@ -1,0 +1,56 @@
+"""factcheck-tracker: the claims news articles make, their exact quotes, verdicts and evidence."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from tracker.config import defaults, from_environment, normalise_database_url
+from tracker.core.migrate import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then `overrides` (tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(defaults())
+    app.config.update(from_environment())
+    app.config.update(overrides or {})
+    app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+    if not app.config["SECRET_KEY"]:
+        log.warning("SECRET_KEY is not set: using a random key; sessions end when the app stops.")
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    # Werkzeug refuses bodies above this before we read them; leave room for form overhead.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_SOURCE_BYTES"] * 2 + 64 * 1024
+
+    from tracker.core import api, auth, db, errors, security, templating
+    from tracker.models import load_all_models
+
+    load_all_models()
+    db.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.register_error_handlers(app)
+
+    from tracker.accounts.views import bp as accounts_bp
+    from tracker.sources.api import bp as sources_api_bp
+    from tracker.sources.views import bp as sources_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(sources_bp)
+    api.init_app(app, [sources_api_bp])
+
+    from tracker.cli import register_commands
+
+    register_commands(app)
+    return app

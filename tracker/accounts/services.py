@@ -1,0 +1,111 @@
+"""Creating users and tokens, and checking passwords and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.accounts.models import ApiToken, Role, User
+from tracker.core import db
+from tracker.core.errors import Duplicate, InvalidInput
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
+MIN_PASSWORD_LENGTH = 10
+# Hashing an unknown user's password too keeps login time the same whether or not the name exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def create_user(username: str, password: str, role: Role | str) -> User:
+    """Add a user with a scrypt password hash.
+
+    :raises InvalidInput: for a bad name, a short password or an unknown role.
+    :raises Duplicate: when the name is taken.
+    """
+    if not USERNAME_RE.match(username):
+        raise InvalidInput(
+            "A user name is 2-80 letters, digits, '.', '_' or '-'.", {"username": "invalid"}
+        )
+    try:
+        role = Role(role)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise InvalidInput(
+            f"Unknown role {role!r}; use one of {allowed}.", {"role": "invalid"}
+        ) from None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": "too short"},
+        )
+    existing = db.session.scalar(sa.select(User).where(User.username == username))
+    if existing is not None:
+        raise Duplicate(f"The user name {username!r} is taken.", existing.id, {"username": "taken"})
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this name and password, or None."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def ensure_admin(username: str = "admin") -> str | None:
+    """Create the first administrator when there is no user at all.
+
+    Returns the generated password (to show once), or None when users exist already.
+    """
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(username, password, Role.admin)
+    return password
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(username: str, name: str = "cli") -> str:
+    """Issue an API token for a user; the clear token is returned once and never stored.
+
+    :raises InvalidInput: when the user does not exist.
+    """
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise InvalidInput(f"No user named {username!r}.", {"username": "unknown"})
+    token = "fct_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, name=name, token_hash=_hash_token(token)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    api_token = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == _hash_token(token), ApiToken.is_revoked.is_(False)
+        )
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None
+    return api_token.user

@@ -1,0 +1,97 @@
+"""The `tracker` command: Flask's CLI group with the tracker's own commands."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from tracker.core import db, migrate
+
+db_cli = AppGroup("db", help="Create and upgrade the database schema (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the newest)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION ('base' removes every table)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the schema's current revision."""
+    migrate.current(current_app.config["DATABASE_URL"])
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    migrate.check(current_app.config["DATABASE_URL"])
+
+
+@click.command("seed")
+@with_appcontext
+def seed() -> None:
+    """Load the seed articles from seeds/ (rerunnable: adds only what is missing)."""
+    from tracker.seeding import load_seeds
+
+    report = load_seeds()
+    db.session.commit()
+    for name in report.imported:
+        click.echo(f"seeded {name}")
+    for name in report.skipped:
+        click.echo(f"already there: {name}")
+
+
+@click.command("serve")
+@with_appcontext
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    type=int,
+    show_default="5000 or $PORT",
+)
+@click.option("--threads", default=4, show_default=True)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the app with waitress, a production WSGI server."""
+    from waitress import serve as waitress_serve
+
+    click.echo(f"factcheck-tracker is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.accounts.cli import tokens_cli, users_cli
+    from tracker.sources.cli import sources_cli
+
+    for command in (db_cli, seed, serve, sources_cli, users_cli, tokens_cli):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from tracker import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="tracker",
+    help="factcheck-tracker: manage the database, sources, users, and serve the app.",
+    create_app=_create_app,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+)

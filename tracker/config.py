@@ -1,0 +1,49 @@
+"""Settings: defaults, then the environment, then explicit overrides (see create_app)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: Where the embedded SQLite database and other per-instance files live.
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", Path.cwd() / "instance"))
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'tracker.db'}",
+        "SECRET_KEY": None,
+        # Largest article accepted, in bytes of UTF-8.
+        "MAX_SOURCE_BYTES": 2 * 1024 * 1024,
+        "PAGE_SIZE": 50,
+        "API_MAX_PAGE_SIZE": 500,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "FORCE_HTTPS": False,
+        "SQL_ECHO": False,
+    }
+
+
+def from_environment() -> dict[str, Any]:
+    """Read the settings an operator may set in the environment."""
+    env: dict[str, Any] = {}
+    if url := os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = url
+    if key := os.environ.get("SECRET_KEY"):
+        env["SECRET_KEY"] = key
+    if size := os.environ.get("MAX_SOURCE_BYTES"):
+        env["MAX_SOURCE_BYTES"] = int(size)
+    if os.environ.get("FORCE_HTTPS", "").lower() in {"1", "true", "yes"}:
+        env["FORCE_HTTPS"] = True
+        env["SESSION_COOKIE_SECURE"] = True
+    return env
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual postgres:// URLs; we drive PostgreSQL with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,1 @@
+"""What every feature shares: the database, errors, templating helpers, access control."""

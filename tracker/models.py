@@ -1,0 +1,8 @@
+"""Every model module, imported in one place so the metadata and Alembic see all tables."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    import tracker.accounts.models  # noqa: F401
+    import tracker.sources.models  # noqa: F401

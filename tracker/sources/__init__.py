@@ -1,0 +1,1 @@
+"""Source articles: importing them verbatim, their sentences, and reading them."""
