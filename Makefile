@@ -31,13 +31,16 @@ instance/secret_key: | $(BIN)/python
 	@$(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 	@chmod 600 $@
 
+# The secret key lives in instance/ so logins survive restarts; DATABASE_URL may override SQLite.
+TRACKER := SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/tracker
+
 run: install instance/secret_key
-	$(BIN)/tracker db upgrade
-	$(BIN)/tracker seed
-	@$(BIN)/tracker users ensure-admin
-	@echo "Log in as 'admin' with the password printed when it was created (first run only)."
+	$(TRACKER) db upgrade
+	$(TRACKER) seed
+	@$(TRACKER) users ensure-admin
+	@echo "Log in at http://127.0.0.1:$(PORT)/login as 'admin' with the password printed when it was created (first run only)."
 	@echo "Add people with: $(BIN)/tracker users create NAME --role reviewer"
-	SECRET_KEY="$$(cat instance/secret_key)" PORT=$(PORT) $(BIN)/tracker serve
+	PORT=$(PORT) $(TRACKER) serve
 
 test-deps:
 	@missing=""; \
