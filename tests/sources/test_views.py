@@ -35,6 +35,8 @@ def test_import_by_pasting_then_read_it(client, auth, seed_text):
     html = page.text
     assert "Imported" in html and "language de" in html
     assert 'id="s0"' in html and 'lang="de"' in html
+    # The six bullet lines keep their bullets, outside the sentences' spans.
+    assert html.count('<span class="marker" aria-hidden="true">•</span>') == 6
     assert "Statistiken zufolge haben bisher fast 75 wichtige Mitarbeiter OpenAI verlassen" in html
     # The paste is stored as the same text as the file, so the file is now a duplicate.
     again = client.post(

@@ -294,6 +294,7 @@ def test_chinese_seed_sentences_end_at_their_line_or_full_stop() -> None:
         # A quotation closing a sentence ends it.
         ("他說：“走吧。”我們走了。", ["他說：“走吧。”", "我們走了。"]),
         ("他問：“你好嗎？”我說：“很好。”", ["他問：“你好嗎？”", "我說：“很好。”"]),
+        ("“好”，他說：“走吧。”我們走了。", ["“好”，他說：“走吧。”", "我們走了。"]),
         ("“走吧。”“好。”", ["“走吧。”", "“好。”"]),
         ("「好！」他笑了。", ["「好！」他笑了。"]),
         # A latin word may start a Chinese sentence.

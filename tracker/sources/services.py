@@ -320,12 +320,29 @@ def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sent
     return paginate(stmt, page, per_page)
 
 
-def paragraph_starts(source: Source) -> set[int]:
-    """Indexes of the sentences that begin a new line in the verbatim text."""
-    starts: set[int] = set()
+@dataclass(frozen=True)
+class ReadingLine:
+    """A sentence as the reading view lays it out."""
+
+    sentence: Sentence
+    #: True when a line break precedes the sentence in the verbatim text.
+    starts_paragraph: bool
+    #: A list marker (``•``, ``-``) that stands before the sentence but outside its span.
+    marker: str
+
+
+def reading_layout(source: Source) -> list[ReadingLine]:
+    """The source's sentences with the paragraph breaks and list markers between them."""
+    lines: list[ReadingLine] = []
     previous_end = 0
     for sentence in source.sentences:
-        if sentence.index == 0 or "\n" in source.text[previous_end : sentence.start]:
-            starts.add(sentence.index)
+        gap = source.text[previous_end : sentence.start]
+        lines.append(
+            ReadingLine(
+                sentence=sentence,
+                starts_paragraph=not lines or "\n" in gap,
+                marker=gap.strip(),
+            )
+        )
         previous_end = sentence.end
-    return starts
+    return lines

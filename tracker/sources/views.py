@@ -96,7 +96,7 @@ def _put_errors_on_form(form: ImportSourceForm, exc: TrackerError) -> None:
 def detail(source_id: int) -> str:
     source = services.get_source(source_id, with_sentences=True)
     return render_template(
-        "sources/detail.html", source=source, paragraph_starts=services.paragraph_starts(source)
+        "sources/detail.html", source=source, lines=services.reading_layout(source)
     )
 
 

@@ -58,7 +58,10 @@ _CLOSERS = frozenset("\"'”’“‘«»‹›)]}）」』】》〉〕〗")
 _TIGHT_CLOSERS = frozenset("”’)]}）」』】》〉〕〗")
 _OPENERS = frozenset("\"'“‘„‚«»‹›([{（「『【《〈〔〖")
 _QUOTE_OPENERS = frozenset("\"'“‘„‚«»‹›「『")
-_QUOTE_END = _TERMINALS | _CLOSERS
+# Quote marks other than those that double as apostrophes.
+_QUOTE_MARKS = frozenset('"“”„«»‹›「」『』')
+_CLOSING_RUN = _TERMINALS | _CLOSERS
+_TIGHT_RUN = _TERMINALS | _TIGHT_CLOSERS
 # Full stops that end a sentence whatever follows: CJK sentences may start with a lowercase
 # latin word (`emm……`, `iPhone`).
 _CJK_TERMINALS = frozenset("。！？｡．")
@@ -181,7 +184,7 @@ def _forced_start(piece: str) -> int:
     """A sentence start for a piece in which pysbd found none early enough."""
     limit = _CHUNK - _CONTEXT
     for i in range(limit, 0, -1):
-        if piece[i - 1] in _TERMINALS and not piece[i].isspace() and piece[i] not in _CLOSERS:
+        if piece[i - 1] in _CJK_TERMINALS and piece[i] not in _CLOSING_RUN:
             return i
     for i in range(limit, 0, -1):
         if piece[i - 1].isspace() and not piece[i].isspace():
@@ -194,7 +197,7 @@ def _attach_closers(content: str, segments: list[tuple[int, int]]) -> list[tuple
     result = [segments[0]]
     for start, end in segments[1:]:
         previous_start, previous_end = result[-1]
-        run = _run(content, start, end, _CLOSERS | _TERMINALS)
+        run = _run(content, start, end, _CLOSING_RUN)
         if run == end:
             # Nothing but punctuation: it ends the previous sentence (a lone closing `"`).
             result[-1] = (previous_start, end)
@@ -202,7 +205,7 @@ def _attach_closers(content: str, segments: list[tuple[int, int]]) -> list[tuple
         if previous_end == start and content[start] in _CLOSERS:
             if not content[run].isspace():
                 # Text follows directly: only characters that never open may move (`”他笑了`).
-                run = _run(content, start, end, _TIGHT_CLOSERS | _TERMINALS)
+                run = _run(content, start, end, _TIGHT_RUN)
             if run > start:
                 result[-1] = (previous_start, run)
                 start = run
@@ -231,14 +234,7 @@ def _joins(content: str, previous_start: int, previous_end: int, start: int) -> 
         and _final_terminal(content, previous_start, previous_end) not in _CJK_TERMINALS
     ):
         return True
-    if (
-        touching
-        and previous_end - previous_start >= 3
-        and content[previous_start] in _QUOTE_OPENERS
-        and last in _CLOSERS
-        and content[previous_end - 2] in _QUOTE_END
-        and first not in _OPENERS
-    ):
+    if touching and first not in _OPENERS and _is_quotation(content, previous_start, previous_end):
         return True
     if first.isdigit() and last == ".":
         word = _LAST_WORD_RE.search(content, previous_start, previous_end)
@@ -252,3 +248,15 @@ def _final_terminal(content: str, start: int, end: int) -> str:
     while end > start + 1 and content[end - 1] in _CLOSERS:
         end -= 1
     return content[end - 1]
+
+
+def _is_quotation(content: str, start: int, end: int) -> bool:
+    """Whether a segment is one quotation ending in its own end punctuation: `“好！”`."""
+    return (
+        end - start >= 3
+        and content[start] in _QUOTE_OPENERS
+        and content[end - 1] in _CLOSERS
+        and content[end - 2] in _CLOSING_RUN
+        # One quotation, not `“好”，他說：“走吧。”`, whose last quote closes a longer sentence.
+        and not any(ch in _QUOTE_MARKS for ch in content[start + 1 : end - 1])
+    )
