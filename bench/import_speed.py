@@ -11,7 +11,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,18 +46,8 @@ def big_article() -> str:
     return "".join(parts)
 
 
-def best_of(repeat: int, run: Callable[[], None], reset: Callable[[], None] | None = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if reset:
-            reset()
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def measure(url: str, text: str, repeat: int) -> dict[str, float]:
+def measure(url: str, text: str, language: str, repeat: int) -> dict[str, float]:
+    """Median seconds of the splitter alone and of imports, interleaved so drift hits all."""
     migrate.upgrade(url)
     app = create_app(
         {
@@ -92,10 +81,18 @@ def measure(url: str, text: str, repeat: int) -> dict[str, float]:
         )
         assert response.status_code == 201, response.json
 
-    results = {
-        "service": best_of(repeat, service_import, reset),
-        "api": best_of(repeat, api_import, reset),
-    }
+    runs: dict[str, list[float]] = {"splitter": [], "service": [], "api": []}
+    for _ in range(repeat):
+        for kind, run in (
+            ("splitter", lambda: split_sentences(text, language)),
+            ("service", service_import),
+            ("api", api_import),
+        ):
+            reset()
+            start = time.perf_counter()
+            run()
+            runs[kind].append(time.perf_counter() - start)
+    results = {kind: statistics.median(times) for kind, times in runs.items()}
     app.extensions["tracker.engine"].dispose()
     return results
 
@@ -110,23 +107,25 @@ def main() -> None:
     size = len(text.encode("utf-8"))
     language = services.detect_language(text)  # the importer splits with the detected language
     sentences = split_sentences(text, language)
-    split_time = best_of(args.repeat, lambda: split_sentences(text, language))
     print(
         f"article: {size:,} bytes, {len(text):,} characters, {len(sentences):,} sentences, "
-        f"language {language}"
+        f"language {language}; median of {args.repeat} interleaved runs"
     )
-    print(f"{'what':<36}{'seconds':>10}{'x splitter':>12}")
-    print(f"{'splitter alone (split_sentences)':<36}{split_time:>10.2f}{1:>12.2f}")
     backends = {}
     with tempfile.TemporaryDirectory() as tmp:
-        backends["sqlite"] = measure(f"sqlite:///{tmp}/bench.db", text, args.repeat)
+        backends["sqlite"] = measure(f"sqlite:///{tmp}/bench.db", text, language, args.repeat)
     if not args.no_postgres:
         with running_server() as server:
-            backends["postgresql"] = measure(server.create_database("bench"), text, args.repeat)
-    for backend, results in backends.items():
-        for kind, seconds in results.items():
-            label = f"import via {kind} ({backend})"
-            print(f"{label:<36}{seconds:>10.2f}{seconds / split_time:>12.2f}")
+            url = server.create_database("bench")
+            backends["postgresql"] = measure(url, text, language, args.repeat)
+    print(
+        f"{'backend':<12}{'splitter s':>12}{'service s':>12}{'ratio':>8}{'API s':>10}{'ratio':>8}"
+    )
+    for backend, r in backends.items():
+        print(
+            f"{backend:<12}{r['splitter']:>12.2f}{r['service']:>12.2f}"
+            f"{r['service'] / r['splitter']:>8.2f}{r['api']:>10.2f}{r['api'] / r['splitter']:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

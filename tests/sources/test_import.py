@@ -112,7 +112,7 @@ def test_text_is_stored_without_trimming_or_newline_changes(app_ctx):
     db.session.expire_all()
     assert db.session.get(Source, source.id).text == text
     sentences = services.list_sentences(source.id).items
-    assert [s.text for s in sentences][-2:] == ["First sentence.", "Second one!"]
+    assert [s.text for s in sentences] == ["Title line", "First sentence.", "Second one!"]
     assert all(text[s.start : s.end] == s.text for s in sentences)
 
 

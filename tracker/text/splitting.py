@@ -112,7 +112,8 @@ def _line_content(line: str) -> tuple[int, int]:
     while end and line[end - 1].isspace():
         end -= 1
     start = 0
-    while start < end and line[start].isspace():
+    # A byte order mark opening a file is not part of the first sentence.
+    while start < end and (line[start].isspace() or line[start] == "\ufeff"):
         start += 1
     if start < end and line[start] in _LIST_MARKERS:
         after = start + 1
