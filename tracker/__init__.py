@@ -43,12 +43,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
 
     from tracker.accounts.views import bp as accounts_bp
+    from tracker.audit.views import bp as audit_bp
+    from tracker.claims.api import bp as claims_api_bp
+    from tracker.claims.views import bp as claims_bp
     from tracker.sources.api import bp as sources_api_bp
     from tracker.sources.views import bp as sources_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(sources_bp)
-    api.init_app(app, [sources_api_bp])
+    for blueprint in (accounts_bp, sources_bp, claims_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    api.init_app(app, [sources_api_bp, claims_api_bp])
 
     from tracker.cli import register_commands
 

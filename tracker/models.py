@@ -5,4 +5,6 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     import tracker.accounts.models  # noqa: F401
+    import tracker.audit.models  # noqa: F401
+    import tracker.claims.models  # noqa: F401
     import tracker.sources.models  # noqa: F401

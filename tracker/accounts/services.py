@@ -109,3 +109,19 @@ def user_for_token(token: str) -> User | None:
     if api_token is None or not api_token.user.is_active:
         return None
     return api_token.user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.username)))
+
+
+def list_reviewers() -> list[User]:
+    """Active users who may review claims (reviewers, editors, admins)."""
+    roles = [r for r in Role if r.includes(Role.reviewer)]
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.is_active.is_(True), User.role.in_(roles))
+            .order_by(User.username)
+        )
+    )

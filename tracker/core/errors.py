@@ -41,6 +41,17 @@ class Duplicate(TrackerError):
         self.existing_id = existing_id
 
 
+class Conflict(TrackerError):
+    """Someone else saved a newer version first; nothing of this save was stored."""
+
+    code = "conflict"
+    status = 409
+
+    def __init__(self, message: str, current_version: int, fields: dict[str, str] | None = None):
+        super().__init__(message, fields)
+        self.current_version = current_version
+
+
 class NotFound(TrackerError):
     code = "not_found"
     status = 404
@@ -68,6 +79,8 @@ def register_error_handlers(app: Flask) -> None:
             body = error_body(exc.code, exc.message, exc.fields)
             if isinstance(exc, Duplicate):
                 body["error"]["existing_id"] = exc.existing_id
+            if isinstance(exc, Conflict):
+                body["error"]["current_version"] = exc.current_version
             return jsonify(body), exc.status
         return render_template("errors/error.html", status=exc.status, message=exc.message), (
             exc.status

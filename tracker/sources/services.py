@@ -297,7 +297,8 @@ def list_sentences(source_id: int, page: int = 1, per_page: int = 500) -> Page[S
     return paginate(stmt, page, per_page)
 
 
-def _like_pattern(query: str) -> str:
+def like_pattern(query: str) -> str:
+    """A LIKE pattern matching `query` anywhere, its wildcards taken literally (escape \\)."""
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -313,7 +314,7 @@ def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sent
         return Page(items=[], total=0, page=page, per_page=per_page)
     stmt = (
         sa.select(Sentence)
-        .where(Sentence.search_text.like(_like_pattern(search_key(query)), escape="\\"))
+        .where(Sentence.search_text.like(like_pattern(search_key(query)), escape="\\"))
         .options(selectinload(Sentence.source).load_only(Source.id, Source.title, Source.language))
         .order_by(Sentence.source_id.desc(), Sentence.index)
     )

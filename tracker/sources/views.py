@@ -16,6 +16,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.accounts.models import Role
+from tracker.claims import reading
 from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Duplicate, TrackerError
@@ -95,8 +96,13 @@ def _put_errors_on_form(form: ImportSourceForm, exc: TrackerError) -> None:
 @require_role(Role.viewer)
 def detail(source_id: int) -> str:
     source = services.get_source(source_id, with_sentences=True)
+    claims = reading.source_claims(source)
     return render_template(
-        "sources/detail.html", source=source, lines=services.reading_layout(source)
+        "sources/detail.html",
+        source=source,
+        lines=services.reading_layout(source),
+        claims=claims,
+        highlights=reading.highlighted_sentences(source, claims),
     )
 
 

@@ -1,0 +1,272 @@
+"""JSON API for claims: the queue, marking, editing with versions, evidence, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from tracker.accounts.models import Role
+from tracker.audit import services as audit
+from tracker.audit.models import AuditEntry
+from tracker.claims import queue, services
+from tracker.claims.models import Claim, Evidence
+from tracker.core import db
+from tracker.core.api import json_body, page_json
+from tracker.core.auth import require_role
+from tracker.core.errors import InvalidInput
+from tracker.core.pagination import check_page_args
+from tracker.sources.models import Source
+
+bp = Blueprint("claims_api", __name__, url_prefix="/api/v1/claims")
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "id": evidence.id,
+        "url": evidence.url,
+        "title": evidence.title,
+        "publisher": evidence.publisher,
+        "published": evidence.published,
+        "stance": evidence.stance.value,
+        "passage": evidence.passage,
+        "added_by": evidence.added_by.username if evidence.added_by else None,
+        "added_at": evidence.added_at.isoformat(),
+        "is_deleted": evidence.is_deleted,
+    }
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "source_id": claim.source_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "statement": claim.statement,
+        "speaker": claim.speaker,
+        "subjects": list(claim.subjects),
+        "status": claim.status.value,
+        "rationale": claim.rationale,
+        "is_disputed": claim.is_disputed,
+        "assignee": claim.assignee.username if claim.assignee else None,
+        "assignee_id": claim.assignee_id,
+        "version": claim.version,
+        "is_deleted": claim.is_deleted,
+        "created_at": claim.created_at.isoformat(),
+        "updated_at": claim.updated_at.isoformat(),
+        "evidence": [evidence_json(e) for e in claim.evidence if not e.is_deleted],
+        "links": {
+            "self": url_for("claims_api.detail", claim_id=claim.id),
+            "history": url_for("claims_api.history", claim_id=claim.id),
+            "html": url_for("claims.detail", claim_id=claim.id),
+        },
+    }
+
+
+def audit_json(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor.username if entry.actor else None,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "action": entry.action.value,
+        "field": entry.field,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+    }
+
+
+def _optional_int(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"'{name}' must be a whole number.", {name: "invalid"})
+    return value
+
+
+def _optional_str(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string.", {name: "invalid"})
+    return value
+
+
+def _subjects(body: dict[str, Any]) -> list[str] | None:
+    value = body.get("subjects")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("'subjects' must be a list of strings.", {"subjects": "invalid"})
+    return value
+
+
+@bp.get("")
+@require_role(Role.viewer)
+def index() -> Response:
+    args = request.args
+    assignee = args.get("assignee", "")
+    assignee_id = (
+        current_user.id
+        if assignee == "me"
+        else queue.UNASSIGNED
+        if assignee == "none"
+        else int(assignee)
+        if assignee.isdigit()
+        else None
+    )
+    if assignee and assignee_id is None:
+        raise InvalidInput("assignee is a user id, 'me' or 'none'.", {"assignee": "invalid"})
+    source_id = args.get("source_id", "")
+    if source_id and not source_id.isdigit():
+        raise InvalidInput("source_id must be a whole number.", {"source_id": "invalid"})
+    filters = queue.ClaimFilter(
+        status=args.get("status") or None,
+        source_id=int(source_id) if source_id else None,
+        language=args.get("language") or None,
+        speaker=args.get("speaker") or None,
+        assignee_id=assignee_id,
+        q=args.get("q") or None,
+        include_deleted=args.get("include_deleted") in {"1", "true"}
+        and current_user.can(Role.editor),
+        sort=args.get("sort") or "updated",
+    )
+    page, per_page = check_page_args(
+        args.get("page", 1),
+        args.get("per_page", current_app.config["PAGE_SIZE"]),
+        current_app.config["API_MAX_PAGE_SIZE"],
+    )
+    result = queue.list_claims(filters, page, per_page)
+    return jsonify(page_json(result, [claim_json(c) for c in result.items]))
+
+
+@bp.post("")
+@require_role(Role.reviewer)
+def create() -> tuple[Response, int, dict[str, str]]:
+    body = json_body()
+    source_id = _optional_int(body, "source_id")
+    if source_id is None:
+        raise InvalidInput("'source_id' is required.", {"source_id": "required"})
+    start, end = _optional_int(body, "start"), _optional_int(body, "end")
+    quote = _optional_str(body, "quote")
+    if start is None or end is None:
+        # Scripts may send just the quote: it must occur exactly once in the source.
+        if quote is None:
+            raise InvalidInput(
+                "Give 'start' and 'end', or a 'quote' found exactly once in the source.",
+                {"start": "required", "end": "required"},
+            )
+        source = db.session.get(Source, source_id)
+        if source is None:
+            raise InvalidInput(f"There is no source #{source_id}.", {"source_id": "unknown"})
+        start = services.locate_quote(source, quote)
+        end = start + len(quote)
+    claim = services.mark_claim(
+        source_id,
+        services.ClaimDraft(
+            start=start,
+            end=end,
+            quote=quote,
+            statement=_optional_str(body, "statement") or "",
+            speaker=_optional_str(body, "speaker") or services.THE_ARTICLE,
+            subjects=_subjects(body) or [],
+            status=_optional_str(body, "status") or "unreviewed",
+            rationale=_optional_str(body, "rationale"),
+            assignee_id=_optional_int(body, "assignee_id"),
+        ),
+        actor=current_user,
+    )
+    db.session.commit()
+    claim = services.get_claim(claim.id)
+    location = url_for("claims_api.detail", claim_id=claim.id)
+    return jsonify(claim_json(claim)), 201, {"Location": location}
+
+
+@bp.get("/<int:claim_id>")
+@require_role(Role.viewer)
+def detail(claim_id: int) -> Response:
+    return jsonify(claim_json(services.get_claim(claim_id)))
+
+
+@bp.patch("/<int:claim_id>")
+@require_role(Role.reviewer)
+def update(claim_id: int) -> Response:
+    body = json_body()
+    version = _optional_int(body, "version")
+    if version is None:
+        raise InvalidInput(
+            "Send the 'version' you edited (from GET), so no one's change is overwritten.",
+            {"version": "required"},
+        )
+    known = {"version", "note", *services.EDITABLE_FIELDS}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown field(s): {', '.join(unknown)}.", dict.fromkeys(unknown, "unknown")
+        )
+    assignee_id = _optional_int(body, "assignee_id")
+    if "assignee_id" in body and body["assignee_id"] is None:
+        assignee_id = 0  # null unassigns
+    changes = services.ClaimChanges(
+        start=_optional_int(body, "start"),
+        end=_optional_int(body, "end"),
+        quote=_optional_str(body, "quote"),
+        statement=_optional_str(body, "statement"),
+        speaker=_optional_str(body, "speaker"),
+        subjects=_subjects(body),
+        status=_optional_str(body, "status"),
+        rationale=_optional_str(body, "rationale"),
+        assignee_id=assignee_id,
+    )
+    services.edit_claim(
+        claim_id, changes, version=version, actor=current_user, note=_optional_str(body, "note")
+    )
+    db.session.commit()
+    return jsonify(claim_json(services.get_claim(claim_id)))
+
+
+@bp.delete("/<int:claim_id>")
+@require_role(Role.editor)
+def delete(claim_id: int) -> tuple[str, int]:
+    version = request.args.get("version", "")
+    if not version.isdigit():
+        raise InvalidInput("Send ?version= of the claim you delete.", {"version": "required"})
+    services.delete_claim(
+        claim_id, version=int(version), actor=current_user, note=request.args.get("note")
+    )
+    db.session.commit()
+    return "", 204
+
+
+@bp.post("/<int:claim_id>/evidence")
+@require_role(Role.reviewer)
+def add_evidence(claim_id: int) -> tuple[Response, int]:
+    body = json_body()
+    evidence = services.attach_evidence(
+        claim_id,
+        services.EvidenceDraft(
+            url=_optional_str(body, "url") or "",
+            title=_optional_str(body, "title") or "",
+            stance=_optional_str(body, "stance") or "",
+            publisher=_optional_str(body, "publisher"),
+            published=_optional_str(body, "published"),
+            passage=_optional_str(body, "passage"),
+        ),
+        actor=current_user,
+    )
+    db.session.commit()
+    return jsonify(evidence_json(evidence)), 201
+
+
+@bp.get("/<int:claim_id>/history")
+@require_role(Role.viewer)
+def history(claim_id: int) -> Response:
+    claim = services.get_claim(claim_id, include_deleted=True)
+    return jsonify(
+        {"claim_id": claim.id, "items": [audit_json(e) for e in audit.claim_history(claim.id)]}
+    )
