@@ -43,14 +43,20 @@ def db_check() -> None:
 @with_appcontext
 def seed() -> None:
     """Load the seed articles from seeds/ (rerunnable: adds only what is missing)."""
+    from tracker.core.errors import TrackerError
     from tracker.seeding import load_seeds
 
-    report = load_seeds()
-    db.session.commit()
+    try:
+        report = load_seeds()
+        db.session.commit()
+    except TrackerError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message} Nothing was loaded.") from None
     for name in report.imported:
         click.echo(f"seeded {name}")
     for name in report.skipped:
         click.echo(f"already there: {name}")
+    click.echo(f"claims: {report.claims_added} added, {report.claims_present} already there")
 
 
 @click.command("serve")

@@ -62,17 +62,3 @@ def test_import_refuses_bad_files_and_stores_nothing(runner, app, tmp_path):
     assert too_big.exit_code == 1 and "largest accepted is 4 bytes" in too_big.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Source)) == 0
-
-
-def test_seed_is_idempotent(runner, app):
-    first = runner.invoke(args=["seed"])
-    assert first.exit_code == 0, first.output
-    assert first.output.count("seeded") == 2
-    second = runner.invoke(args=["seed"])
-    assert second.exit_code == 0 and "seeded" not in second.output
-    assert second.output.count("already there") == 2
-    with app.app_context():
-        languages = sorted(db.session.scalars(sa.select(Source.language)))
-    assert languages == ["de", "zh"]
-    listing = runner.invoke(args=["sources", "list"])
-    assert "2 source(s)." in listing.output

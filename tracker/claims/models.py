@@ -66,6 +66,8 @@ class Claim(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: A stable name given by whoever loaded the claim (the seeds, a bulk import); optional.
+    key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id", ondelete="CASCADE"))
     #: ``source.text[start:end] == quote``, checked by the service on every save.
     start: Mapped[int] = mapped_column()

@@ -133,6 +133,8 @@ class ClaimDraft:
     status: ClaimStatus | str = ClaimStatus.unreviewed
     rationale: str | None = None
     assignee_id: int | None = None
+    #: A stable external name (seeds, bulk imports); unique when given.
+    key: str | None = None
 
 
 def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Claim:
@@ -154,7 +156,12 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
     rationale = (draft.rationale or "").strip() or None
     _check_verdict(status, rationale, has_evidence=False, actor=actor)
     assignee = _get_assignee(draft.assignee_id)
+    if draft.key is not None and db.session.scalar(
+        sa.select(Claim.id).where(Claim.key == draft.key)
+    ):
+        raise InvalidInput(f"A claim with key {draft.key!r} exists already.", {"key": "taken"})
     claim = Claim(
+        key=draft.key,
         source_id=source.id,
         start=draft.start,
         end=draft.end,
@@ -180,6 +187,10 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
         reason=rationale,
     )
     return claim
+
+
+def find_by_key(key: str) -> Claim | None:
+    return db.session.scalar(sa.select(Claim).where(Claim.key == key))
 
 
 def _snapshot(claim: Claim) -> dict[str, Any]:
