@@ -12,13 +12,14 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.claims.models import ClaimStatus, Stance
 from tracker.claims.queue import SORT_LABELS
 
-STATUS_CHOICES = [(s.value, s.label) for s in ClaimStatus]
-STANCE_CHOICES = [(s.value, s.label) for s in Stance]
+STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in ClaimStatus]
+STANCE_CHOICES = [SelectChoice(s.value, s.label) for s in Stance]
 
 
 def split_subjects(value: str | None) -> list[str]:
@@ -108,12 +109,18 @@ class QueueFilterForm(FlaskForm):
         csrf = False  # a GET search form
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
-    status = SelectField("Status", choices=[("", "Any status"), *STATUS_CHOICES], default="")
+    status = SelectField(
+        "Status", choices=[SelectChoice("", "Any status"), *STATUS_CHOICES], default=""
+    )
     source_id = SelectField("Source", coerce=str, default="")
     language = StringField("Language", validators=[Optional(), Length(max=35)])
     speaker = StringField("Speaker", validators=[Optional(), Length(max=200)])
     assignee = SelectField("Assignee", coerce=str, default="")
-    sort = SelectField("Sort", choices=list(SORT_LABELS.items()), default="updated")
+    sort = SelectField(
+        "Sort", choices=[SelectChoice(k, v) for k, v in SORT_LABELS.items()], default="updated"
+    )
     deleted = SelectField(
-        "Deleted", choices=[("", "Hide deleted"), ("1", "Include deleted")], default=""
+        "Deleted",
+        choices=[SelectChoice("", "Hide deleted"), SelectChoice("1", "Include deleted")],
+        default="",
     )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
@@ -217,11 +218,21 @@ def _claim_form_data(claim: Claim) -> dict[str, Any]:
 
 
 def _typed_fields(typed: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in typed.items()
-        if k in ClaimForm._fields and k not in {"csrf_token", "version"} and v is not None
-    }
+    return {k: v for k, v in typed.items() if k in _TYPED_FIELDS and v is not None}
+
+
+#: What a reviewer types into a claim form, kept through a conflict or an error.
+_TYPED_FIELDS = {
+    "start",
+    "end",
+    "quote",
+    "statement",
+    "speaker",
+    "subjects",
+    "status",
+    "rationale",
+    "note",
+}
 
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
@@ -365,12 +376,14 @@ def queue_filter_from_args(form: QueueFilterForm) -> queue.ClaimFilter:
 def index() -> str:
     form = QueueFilterForm(request.args)
     reviewers = accounts.list_reviewers()
-    form.source_id.choices = [("", "Any source")] + [
-        (str(s.id), s.title[:60]) for s in sources.list_sources(1, 500).items
+    form.source_id.choices = [SelectChoice("", "Any source")] + [
+        SelectChoice(str(s.id), s.title[:60]) for s in sources.list_sources(1, 500).items
     ]
-    form.assignee.choices = [("", "Anyone"), ("me", "Me"), ("none", "Nobody")] + [
-        (str(u.id), u.username) for u in reviewers
-    ]
+    form.assignee.choices = [
+        SelectChoice("", "Anyone"),
+        SelectChoice("me", "Me"),
+        SelectChoice("none", "Nobody"),
+    ] + [SelectChoice(str(u.id), u.username) for u in reviewers]
     page_number, per_page = check_page_args(
         request.args.get("page", 1),
         request.args.get("per_page", current_app.config["PAGE_SIZE"]),
@@ -378,17 +391,19 @@ def index() -> str:
     )
     page = queue.list_claims(queue_filter_from_args(form), page_number, per_page)
     assign_form = AssignForm()
-    assign_form.assignee_id.choices = [(0, "Nobody")] + [(u.id, u.username) for u in reviewers]
+    assign_form.assignee_id.choices = _assignee_choices(reviewers)
     return render_template("claims/index.html", form=form, page=page, assign_form=assign_form)
+
+
+def _assignee_choices(reviewers: list[Any]) -> list[SelectChoice]:
+    return [SelectChoice(0, "Nobody")] + [SelectChoice(u.id, u.username) for u in reviewers]
 
 
 @bp.post("/claims/assign")
 @require_role(Role.reviewer)
 def assign() -> Response:
     form = AssignForm()
-    form.assignee_id.choices = [(0, "Nobody")] + [
-        (u.id, u.username) for u in accounts.list_reviewers()
-    ]
+    form.assignee_id.choices = _assignee_choices(accounts.list_reviewers())
     back = request.form.get("next") or url_for("claims.index")
     if not back.startswith("/"):
         back = url_for("claims.index")
