@@ -107,3 +107,47 @@ def test_only_a_hash_of_the_token_is_stored(app_ctx):
 
     stored = db.session.scalar(sa.select(ApiToken))
     assert token not in stored.token_hash and services.user_for_token(token).username == "ada"
+
+
+def test_failed_logins_are_rate_limited_per_account(client, make_user):
+    from tracker.core.security import limiter
+
+    limiter.reset()
+    user = make_user(Role.viewer)
+    statuses = [
+        client.post(
+            "/login", data={"username": user.username, "password": "wrong one!"}
+        ).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [401] * 10 + [429]
+    blocked = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert blocked.status_code == 429 and "Too many attempts" in blocked.text
+    # Another account from the same address can still log in.
+    other = make_user(Role.viewer)
+    ok = client.post("/login", data={"username": other.username, "password": PASSWORD})
+    assert ok.status_code == 302
+    limiter.reset()
+
+
+def test_admins_manage_users_and_cannot_remove_the_last_admin(client, auth, app):
+    admin = auth.login(Role.admin)
+    created = client.post(
+        "/users", data={"username": "newbie", "password": "a long password", "role": "viewer"}
+    )
+    assert created.status_code == 302
+    with app.app_context():
+        newbie = services.authenticate("newbie", "a long password")
+        assert newbie.role == Role.viewer
+    promoted = client.post(
+        f"/users/{newbie.id}",
+        data={f"u{newbie.id}-role": "editor", f"u{newbie.id}-is_active": "y"},
+        follow_redirects=True,
+    )
+    assert "newbie is now editor" in promoted.text
+    locked = client.post(
+        f"/users/{admin.id}", data={f"u{admin.id}-role": "admin"}, follow_redirects=True
+    )
+    assert "last active administrator" in locked.text
+    history = client.get(f"/activity?user={admin.id}").text
+    assert "role" in history and "editor" in history

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts.models import ApiToken, Role, User
+from tracker.audit import services as audit
+from tracker.audit.models import AuditAction
 from tracker.core import db
-from tracker.core.errors import Duplicate, InvalidInput
+from tracker.core.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
 MIN_PASSWORD_LENGTH = 10
@@ -125,3 +127,44 @@ def list_reviewers() -> list[User]:
             .order_by(User.username)
         )
     )
+
+
+def update_user(
+    user_id: int, *, role: Role | str | None, is_active: bool | None, actor: User | None
+) -> User:
+    """Change a user's role or lock/unlock them (admins); logged.
+
+    :raises NotAllowed: when the actor is not an admin, or would lock out the last admin.
+    """
+    if actor is not None and not actor.can(Role.admin):
+        raise NotAllowed("Managing users needs the admin role.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    changes: dict[str, tuple[object, object]] = {}
+    if role is not None:
+        try:
+            new_role = Role(role)
+        except ValueError:
+            raise InvalidInput(f"Unknown role {role!r}.", {"role": "invalid"}) from None
+        if new_role != user.role:
+            changes["role"] = (user.role, new_role)
+    if is_active is not None and is_active != user.is_active:
+        changes["is_active"] = (user.is_active, is_active)
+    losing_admin = user.role == Role.admin and (
+        changes.get("role", (None, Role.admin))[1] != Role.admin or is_active is False
+    )
+    if losing_admin:
+        admins = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(User)
+            .where(User.role == Role.admin, User.is_active.is_(True))
+        )
+        if admins <= 1:
+            raise NotAllowed("This is the last active administrator; make another one first.")
+    for name, (_before, after) in changes.items():
+        setattr(user, name, after)
+    if changes:
+        audit.record(actor, "user", user.id, AuditAction.update, changes=changes)
+        db.session.flush()
+    return user

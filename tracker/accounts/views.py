@@ -9,7 +9,12 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tracker.accounts import services
-from tracker.accounts.forms import LoginForm
+from tracker.accounts.forms import LoginForm, NewUserForm, UserRoleForm
+from tracker.accounts.models import Role
+from tracker.core import db
+from tracker.core.auth import require_role
+from tracker.core.errors import TrackerError
+from tracker.core.security import limit_failed_logins
 
 bp = Blueprint("accounts", __name__)
 
@@ -24,6 +29,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_failed_logins
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -44,3 +50,51 @@ def logout() -> Response:
     logout_user()
     flash("Logged out.", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@require_role(Role.admin)
+def users() -> str | Response | tuple[str, int]:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.username.data or "", form.password.data or "", form.role.data
+            )
+            db.session.commit()
+        except TrackerError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            flash(f"Created {user.username} ({user.role.value}).", "success")
+            return redirect(url_for("accounts.users"))
+    status = 400 if request.method == "POST" else 200
+    people = services.list_users()
+    role_forms = {
+        u.id: UserRoleForm(prefix=f"u{u.id}", role=u.role.value, is_active=u.is_active)
+        for u in people
+    }
+    return render_template(
+        "accounts/users.html", form=form, users=people, role_forms=role_forms
+    ), status
+
+
+@bp.post("/users/<int:user_id>")
+@require_role(Role.admin)
+def update_user(user_id: int) -> Response:
+    form = UserRoleForm(prefix=f"u{user_id}")
+    if form.validate_on_submit():
+        try:
+            user = services.update_user(
+                user_id, role=form.role.data, is_active=form.is_active.data, actor=current_user
+            )
+            db.session.commit()
+        except TrackerError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            flash(
+                f"{user.username} is now {user.role.value}{'' if user.is_active else ' (locked)'}.",
+                "success",
+            )
+    return redirect(url_for("accounts.users"))

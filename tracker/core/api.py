@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from tracker.core.auth import is_token_request
@@ -47,6 +48,8 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
         if (
             request.path.startswith("/api/")
             and request.method not in {"GET", "HEAD", "OPTIONS"}
+            and app.config.get("WTF_CSRF_ENABLED", True)
+            and current_user.is_authenticated  # anonymous calls get a 401 from the view
             and not is_token_request()
         ):
             csrf.protect()
