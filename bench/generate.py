@@ -157,7 +157,9 @@ def _seed_sentences() -> dict[str, list[SeedSentence]]:
             pool.append(
                 SeedSentence(
                     text=text[span.start : span.end],
-                    glosses=tuple((g.start - span.start, g.end - span.start, g.reading) for g in inside),
+                    glosses=tuple(
+                        (g.start - span.start, g.end - span.start, g.reading) for g in inside
+                    ),
                     reading_text=reading,
                     search_text=search_key(reading),
                 )
@@ -193,7 +195,9 @@ def _quote_span(rng: random.Random, sentence: str) -> tuple[int, int]:
     return start, end
 
 
-def _statement(rng: random.Random, speaker: str, subjects: list[str], seed_statements: list[str]) -> str:
+def _statement(
+    rng: random.Random, speaker: str, subjects: list[str], seed_statements: list[str]
+) -> str:
     if rng.random() < 0.35:
         text = rng.choice(seed_statements)
     else:
@@ -242,9 +246,7 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
     pools = _seed_sentences()
     seed_claims = _seed_claims()
     seed_statements = [c["statement"] for c in seed_claims]
-    seed_evidence = list(
-        {e["url"]: e for c in seed_claims for e in c["evidence"]}.values()
-    )
+    seed_evidence = list({e["url"]: e for c in seed_claims for e in c["evidence"]}.values())
 
     engine = create_engine(url)
     try:
@@ -261,8 +263,9 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
             new_users = [
                 {
                     "username": name,
-                    "password_hash": "scrypt:32768:8:1$bench$" + hashlib.sha256(name.encode()).hexdigest(),
-                    "role": role.value,
+                    "password_hash": "scrypt:32768:8:1$bench$"
+                    + hashlib.sha256(name.encode()).hexdigest(),
+                    "role": role,
                     "is_active": True,
                     "created_at": year_ago,
                 }
@@ -293,8 +296,7 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
                 language = rng.choices(lang_codes, lang_weights)[0]
                 pool = pools[language.split("-")[0]]
                 count = rng.randint(4, 12)
-                first = rng.randrange(len(pool))
-                picked = [pool[first]] + rng.sample(pool, min(count - 1, len(pool)))
+                picked = rng.sample(pool, min(count, len(pool)))
                 sep = "" if language.startswith("zh") else " "
                 parts: list[str] = []
                 offset = 0
@@ -369,7 +371,9 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
             evidence_rows: list[dict[str, Any]] = []
             for n in range(claims):
                 claim_id = claim_base + n + 1
-                source_id, _language, spans = rng.choice(hot if rng.random() < 0.2 else source_spans)
+                source_id, _language, spans = rng.choice(
+                    hot if rng.random() < 0.2 else source_spans
+                )
                 text = texts[source_id]
                 s_start, s_end = rng.choice(spans)
                 q_start, q_end = _quote_span(rng, text[s_start:s_end])
@@ -393,7 +397,7 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
                         "statement": statement,
                         "speaker": speaker,
                         "subjects": subjects,
-                        "status": status.value,
+                        "status": status,
                         "rationale": rng.choice(RATIONALES) if status.is_verdict else None,
                         "assignee_id": rng.choice(reviewer_ids) if rng.random() < 0.3 else None,
                         "search_text": search_key(
@@ -407,7 +411,9 @@ def generate(url: str, sources: int = 10_000, claims: int = 100_000, seed: int =
                     }
                 )
                 if rng.random() < 0.2:
-                    evidence_rows.extend(_evidence(rng, claim_id, created_at, reviewer_ids, seed_evidence, moment))
+                    evidence_rows.extend(
+                        _evidence(rng, claim_id, created_at, reviewer_ids, seed_evidence, moment)
+                    )
             _insert(conn, claims_t, claim_rows, size)
             del claim_rows, texts
             evidence_base = _max_id(conn, evidence_t)
@@ -471,7 +477,7 @@ def _evidence(
                 "title": title,
                 "publisher": publisher,
                 "published": published,
-                "stance": stance.value,
+                "stance": stance,
                 "passage": None,
                 "is_deleted": rng.random() < 0.03,
                 "added_by_id": rng.choice(reviewer_ids),

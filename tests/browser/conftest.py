@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from waitress.server import create_server
 
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
 class LiveServer:
     url: str
     backend: str
+    app: Flask
 
     def login(self, page: Page, username: str) -> None:
         page.goto(f"{self.url}/login")
@@ -57,7 +59,9 @@ def live_server(
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.effective_port}", backend=request.param)
+        yield LiveServer(
+            url=f"http://127.0.0.1:{server.effective_port}", backend=request.param, app=app
+        )
     finally:
         server.close()
         app.extensions["tracker.engine"].dispose()
@@ -72,9 +76,22 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Pages in separate browser contexts: separate cookies, so separate logged-in people."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(locale="en-GB")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
