@@ -80,9 +80,7 @@ def bare_query(app: Flask, filters: queue.ClaimFilter, page: int) -> tuple[int, 
         base = queue.filtered(filters)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
         rows = db.session.execute(
-            base.order_by(*queue.SORTS[filters.sort])
-            .limit(PER_PAGE)
-            .offset((page - 1) * PER_PAGE)
+            base.order_by(*queue.SORTS[filters.sort]).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
         ).all()
     return int(total or 0), len(rows)
 
@@ -129,7 +127,6 @@ def measure(url: str, repeat: int, show_statements: bool) -> dict[str, Any]:
     rows = []
     for label, path, filters, page in pages:
         page_times, bare_times, sql_times, counts = [], [], [], []
-        log = StatementLog(engine)
         for n in range(repeat + 1):  # the first run warms caches and is not counted
             with StatementLog(engine) as log:
                 seconds, response = timed(lambda path=path: client.get(path))

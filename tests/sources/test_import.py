@@ -193,3 +193,19 @@ def test_search_ignores_glosses_case_and_chinese_script(app_ctx, seed_text):
         assert hits and all("聯創辭職" in h.reading_text for h in hits)
     assert services.search_sentences("PAYPAL-MAFIA").total == 1
     assert services.search_sentences("100%_").total == 0  # LIKE wildcards are literal
+
+
+def test_an_import_is_recorded_in_the_activity_log(app_ctx):
+    from tracker.accounts.services import create_user
+    from tracker.audit.services import ActivityFilter, list_activity
+
+    user = create_user("importer", "a long password", "reviewer")
+    source = services.import_source(
+        "Ein Satz.", SourceMetadata(url="https://example.org/a"), actor=user
+    )
+    entries = list_activity(ActivityFilter(user_id=user.id)).items
+    assert [(e.entity_type, e.entity_id, e.action.value) for e in entries] == [
+        ("source", source.id, "create")
+    ]
+    assert entries[0].after["url"] == "https://example.org/a"
+    assert entries[0].after["sha256"] == source.sha256

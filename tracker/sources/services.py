@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import load_only, selectinload
 
 from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.audit.models import AuditAction
 from tracker.core import db
 from tracker.core.errors import Duplicate, InvalidInput, NotFound, TooLarge
 from tracker.core.pagination import Page, paginate
@@ -249,6 +251,20 @@ def import_source(
         )
     if rows:
         db.session.execute(sa.insert(Sentence), rows)
+    audit.record(
+        actor,
+        "source",
+        source.id,
+        AuditAction.create,
+        snapshot={
+            "title": title,
+            "language": language,
+            "url": url,
+            "published": published,
+            "sha256": digest,
+            "sentences": len(spans),
+        },
+    )
     db.session.flush()
     return source
 
