@@ -203,7 +203,7 @@ def test_every_change_is_in_the_history_with_who_before_after_and_why(app_ctx, m
     evidence = services.attach_evidence(
         claim.id, EvidenceDraft(url=OPENAI_MUSK, title="Post", stance="refutes"), actor=editor
     )
-    services.delete_evidence(claim.id, evidence.id, actor=editor, note="Wrong page")
+    services.set_evidence_deleted(claim.id, evidence.id, True, actor=editor, note="Wrong page")
     services.delete_claim(claim.id, version=3, actor=editor, note="Duplicate")
     services.restore_claim(claim.id, actor=editor, note="Not a duplicate")
     rows = [

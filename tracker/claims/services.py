@@ -547,36 +547,20 @@ def _get_evidence(claim_id: int, evidence_id: int) -> Evidence:
     return evidence
 
 
-def delete_evidence(
-    claim_id: int, evidence_id: int, *, actor: User | None, note: str | None = None
+def set_evidence_deleted(
+    claim_id: int, evidence_id: int, deleted: bool, *, actor: User | None, note: str | None = None
 ) -> Evidence:
-    _require(actor, Role.editor, "Deleting evidence")
+    """Soft-delete evidence, or restore it (editors); logged either way."""
+    _require(actor, Role.editor, "Deleting or restoring evidence")
     evidence = _get_evidence(claim_id, evidence_id)
-    evidence.is_deleted = True
+    if evidence.is_deleted == deleted:
+        raise InvalidInput(f"Evidence #{evidence.id} is {'already' if deleted else 'not'} deleted.")
+    evidence.is_deleted = deleted
     audit.record(
         actor,
         "evidence",
         evidence.id,
-        AuditAction.delete,
-        claim_id=claim_id,
-        snapshot={"url": evidence.url},
-        reason=note,
-    )
-    db.session.flush()
-    return evidence
-
-
-def restore_evidence(
-    claim_id: int, evidence_id: int, *, actor: User | None, note: str | None = None
-) -> Evidence:
-    _require(actor, Role.editor, "Restoring evidence")
-    evidence = _get_evidence(claim_id, evidence_id)
-    evidence.is_deleted = False
-    audit.record(
-        actor,
-        "evidence",
-        evidence.id,
-        AuditAction.restore,
+        AuditAction.delete if deleted else AuditAction.restore,
         claim_id=claim_id,
         snapshot={"url": evidence.url},
         reason=note,

@@ -222,17 +222,7 @@ def _typed_fields(typed: dict[str, Any]) -> dict[str, Any]:
 
 
 #: What a reviewer types into a claim form, kept through a conflict or an error.
-_TYPED_FIELDS = {
-    "start",
-    "end",
-    "quote",
-    "statement",
-    "speaker",
-    "subjects",
-    "status",
-    "rationale",
-    "note",
-}
+_TYPED_FIELDS = {*services.EDITABLE_FIELDS, "note"}
 
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
@@ -312,8 +302,9 @@ def evidence_state(claim_id: int, evidence_id: int, action: str) -> Response:
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
-    change = services.delete_evidence if action == "delete" else services.restore_evidence
-    change(claim_id, evidence_id, actor=current_user, note=form.note.data)
+    services.set_evidence_deleted(
+        claim_id, evidence_id, action == "delete", actor=current_user, note=form.note.data
+    )
     db.session.commit()
     flash(f"Evidence {action}d.", "success")
     return redirect(url_for("claims.detail", claim_id=claim_id) + "#evidence")
