@@ -109,7 +109,7 @@ def test_verdict_evidence_and_history_on_the_claim_page(client, auth, make_claim
     assert "Verified (it holds)" in page and "OpenAI&#39;s own post confirms it." in page
     assert 'rel="noopener noreferrer nofollow"' in page and "stance-supports" in page
     assert re.search(
-        r"update claim: status</td>\s*<td[^>]*>unreviewed</td>\s*<td[^>]*>verified", page
+        r"update\s+claim: status</td>\s*<td[^>]*>unreviewed</td>\s*<td[^>]*>verified", page
     )
 
 
@@ -170,6 +170,8 @@ def test_queue_filters_and_bulk_assign(client, auth, make_claim, make_user, zh_s
     assert "2 claim(s) assigned to rita" in client.get("/claims").text
     assert "2 claims." in client.get(f"/claims?assignee={rita.id}").text
     assert "0 claims." in client.get("/claims?assignee=none").text
+    paged = client.get("/claims?per_page=1&sort=oldest").text
+    assert "Page 1 of 2" in paged and 'href="/claims?per_page=1&amp;sort=oldest&amp;page=2"' in paged
 
 
 def test_activity_lists_changes_by_user_and_date(client, auth, make_claim, app):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, request, url_for
 
 from tracker.accounts.models import Role
@@ -17,6 +15,5 @@ def page_url(page: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    @app.context_processor
-    def _helpers() -> dict[str, Any]:
-        return {"Role": Role, "page_url": page_url}
+    # Globals rather than a context processor, so imported macros see them too.
+    app.jinja_env.globals.update(Role=Role, page_url=page_url)
