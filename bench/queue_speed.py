@@ -13,7 +13,6 @@ Run: .venv/bin/python bench/queue_speed.py [--repeat N] [--no-postgres] [--state
 from __future__ import annotations
 
 import argparse
-import logging
 import statistics
 import sys
 import tempfile
@@ -37,7 +36,6 @@ from tracker.accounts.models import Role  # noqa: E402
 from tracker.claims import queue  # noqa: E402
 from tracker.claims.models import Claim  # noqa: E402
 from tracker.core import db, migrate  # noqa: E402
-from tracker.core.templating import page_url  # noqa: E402
 from tracker.sources.models import Source  # noqa: E402
 
 SOURCES = 10_000
@@ -87,29 +85,6 @@ def bare_query(app: Flask, filters: queue.ClaimFilter, page: int) -> tuple[int, 
     return int(total or 0), len(rows)
 
 
-def work_around_page_url(app: Flask, client: Any) -> bool:
-    """Make the pagination macro render if it cannot (True when the workaround was needed).
-
-    templates/_macros.html calls page_url(), which tracker/core/templating.py only offers
-    through a context processor; macros imported with ``{% from ... import %}`` do not see
-    the context, so every list with more than one page fails with "page_url is undefined".
-    Registering it as a Jinja global (what the app should do) lets the benchmark run.
-    """
-    logger = logging.getLogger(app.name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        response = client.get(f"/claims?per_page={PER_PAGE}")
-    finally:
-        logger.setLevel(level)
-    if response.status_code != 500:
-        return False
-    app.jinja_env.globals["page_url"] = page_url
-    app.jinja_env.cache.clear()  # imported macro modules were compiled without it
-    assert client.get("/claims").status_code == 200
-    return True
-
-
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = run()
@@ -137,7 +112,6 @@ def measure(url: str, repeat: int, show_statements: bool) -> dict[str, Any]:
     client = app.test_client()
     response = client.post("/login", data={"username": "bench", "password": PASSWORD})
     assert response.status_code == 302, response.text
-    workaround = work_around_page_url(app, client)
     last = -(-int(live or 0) // PER_PAGE)
     search = {"q": RARE_WORD, "status": "in_review", "language": "de"}
     pages = [
@@ -195,7 +169,6 @@ def measure(url: str, repeat: int, show_statements: bool) -> dict[str, Any]:
         "rare": rare,
         "rows": rows,
         "by_size": by_size,
-        "workaround": workaround,
     }
 
 
@@ -215,8 +188,6 @@ def report(backend: str, r: dict[str, Any], repeat: int) -> None:
             f"{row['sql'] * 1000:>9.1f}{row['bare'] * 1000:>9.1f}"
             f"{row['server'] / row['bare']:>7.1f}"
         )
-    if r["workaround"]:
-        print("NOTE: page_url registered as a Jinja global here: GET /claims answers 500 otherwise")
     sizes = ", ".join(f"per_page={k}: {v}" for k, v in r["by_size"].items())
     print(f"statements on the first page by page size: {sizes}")
 

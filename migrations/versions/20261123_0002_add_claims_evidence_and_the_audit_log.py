@@ -78,7 +78,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_claims_assignee_id"), ["assignee_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_claims_is_deleted"), ["is_deleted"], unique=False)
+        batch_op.create_index(
+            "ix_claims_is_deleted_updated_at", ["is_deleted", "updated_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_claims_is_deleted_created_at", ["is_deleted", "created_at", "id"], unique=False
+        )
         batch_op.create_index("ix_claims_source_id_start", ["source_id", "start"], unique=False)
         batch_op.create_index(batch_op.f("ix_claims_speaker"), ["speaker"], unique=False)
         batch_op.create_index("ix_claims_status_updated_at", ["status", "updated_at"], unique=False)
@@ -185,6 +190,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_claims_status_updated_at")
         batch_op.drop_index(batch_op.f("ix_claims_speaker"))
         batch_op.drop_index("ix_claims_source_id_start")
-        batch_op.drop_index(batch_op.f("ix_claims_is_deleted"))
+        batch_op.drop_index("ix_claims_is_deleted_updated_at")
+        batch_op.drop_index("ix_claims_is_deleted_created_at")
         batch_op.drop_index(batch_op.f("ix_claims_assignee_id"))
     op.drop_table("claims")

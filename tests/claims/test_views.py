@@ -171,7 +171,9 @@ def test_queue_filters_and_bulk_assign(client, auth, make_claim, make_user, zh_s
     assert "2 claims." in client.get(f"/claims?assignee={rita.id}").text
     assert "0 claims." in client.get("/claims?assignee=none").text
     paged = client.get("/claims?per_page=1&sort=oldest").text
-    assert "Page 1 of 2" in paged and 'href="/claims?per_page=1&amp;sort=oldest&amp;page=2"' in paged
+    assert (
+        "Page 1 of 2" in paged and 'href="/claims?per_page=1&amp;sort=oldest&amp;page=2"' in paged
+    )
 
 
 def test_activity_lists_changes_by_user_and_date(client, auth, make_claim, app):

@@ -112,7 +112,7 @@ class QueueFilterForm(FlaskForm):
     status = SelectField(
         "Status", choices=[SelectChoice("", "Any status"), *STATUS_CHOICES], default=""
     )
-    source_id = SelectField("Source", coerce=str, default="")
+    source_id = StringField("Source #", validators=[Optional(), Length(max=12)])
     language = StringField("Language", validators=[Optional(), Length(max=35)])
     speaker = StringField("Speaker", validators=[Optional(), Length(max=200)])
     assignee = SelectField("Assignee", coerce=str, default="")

@@ -367,9 +367,6 @@ def queue_filter_from_args(form: QueueFilterForm) -> queue.ClaimFilter:
 def index() -> str:
     form = QueueFilterForm(request.args)
     reviewers = accounts.list_reviewers()
-    form.source_id.choices = [SelectChoice("", "Any source")] + [
-        SelectChoice(str(s.id), s.title[:60]) for s in sources.list_sources(1, 500).items
-    ]
     form.assignee.choices = [
         SelectChoice("", "Anyone"),
         SelectChoice("me", "Me"),
