@@ -8,6 +8,9 @@ from flask import Flask
 from tracker.accounts.models import Role
 from tracker.claims import services as claims
 from tracker.core import db
+from tracker.entities import services as entities
+from tracker.questions import disputes
+from tracker.questions import services as questions
 from tracker.sources import services as sources
 
 #: Routes anyone may reach: logging in and out, the home redirect, static files.
@@ -27,11 +30,23 @@ def ids(app: Flask) -> dict[str, int | str]:
             claims.EvidenceDraft(url="https://example.org/e", title="E", stance="context"),
             actor=None,
         )
+        other = claims.mark_claim(
+            source.id, claims.ClaimDraft(start=15, end=34, statement="Another one."), actor=None
+        )
+        question = questions.create_question("How many sentences?", actor=None)
+        questions.assign_question(claim.id, question.id, actor=None)
+        questions.assign_question(other.id, question.id, actor=None)
+        contradiction = disputes.flag(claim.id, other.id, "They differ.", actor=None)
+        entity = entities.create_entity("Ada Lovelace", "person", ["Lovelace"], actor=None)
         db.session.commit()
         return {
             "source_id": source.id,
             "claim_id": claim.id,
             "evidence_id": evidence.id,
+            "question_id": question.id,
+            "contradiction_id": contradiction.id,
+            "entity_id": entity.id,
+            "target_id": question.id,
             "action": "restore",
             "user_id": 1,
         }
@@ -70,6 +85,8 @@ def test_every_route_as_every_role(app, make_user, ids):
         for name, value in ids.items():
             url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
         url = url.replace("<any(delete, restore):action>", "restore")
+        url = url.replace("<any(question, claim):kind>", "question")
+        url = url.replace("<any(accept, reject):decision>", "reject")
         for role in ROLES:
             response = clients[role].open(url, method=method, json={} if "/api/" in url else None)
             where = f"{method} {url} as {role}"

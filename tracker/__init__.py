@@ -46,12 +46,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.claims.api import bp as claims_api_bp
     from tracker.claims.views import bp as claims_bp
+    from tracker.entities.api import bp as entities_api_bp
+    from tracker.entities.views import bp as entities_bp
+    from tracker.questions.api import bp as questions_api_bp
+    from tracker.questions.views import bp as questions_bp
     from tracker.sources.api import bp as sources_api_bp
     from tracker.sources.views import bp as sources_bp
 
-    for blueprint in (accounts_bp, sources_bp, claims_bp, audit_bp):
+    for blueprint in (accounts_bp, sources_bp, claims_bp, questions_bp, entities_bp, audit_bp):
         app.register_blueprint(blueprint)
-    api.init_app(app, [sources_api_bp, claims_api_bp])
+    api.init_app(app, [sources_api_bp, claims_api_bp, questions_api_bp, entities_api_bp])
 
     from tracker.cli import register_commands
 

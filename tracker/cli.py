@@ -57,6 +57,10 @@ def seed() -> None:
     for name in report.skipped:
         click.echo(f"already there: {name}")
     click.echo(f"claims: {report.claims_added} added, {report.claims_present} already there")
+    click.echo(
+        f"entities: {report.entities_added} added; questions: {report.questions_added} added; "
+        f"open disputes: {report.open_disputes}"
+    )
 
 
 @click.command("serve")
@@ -81,9 +85,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def register_commands(app: Flask) -> None:
     from tracker.accounts.cli import tokens_cli, users_cli
+    from tracker.questions.cli import disputes_command
     from tracker.sources.cli import sources_cli
 
-    for command in (db_cli, seed, serve, sources_cli, users_cli, tokens_cli):
+    for command in (db_cli, seed, serve, sources_cli, users_cli, tokens_cli, disputes_command):
         app.cli.add_command(command)
 
 

@@ -7,4 +7,6 @@ def load_all_models() -> None:
     import tracker.accounts.models  # noqa: F401
     import tracker.audit.models  # noqa: F401
     import tracker.claims.models  # noqa: F401
+    import tracker.entities.models  # noqa: F401
+    import tracker.questions.models  # noqa: F401
     import tracker.sources.models  # noqa: F401

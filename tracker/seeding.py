@@ -10,6 +10,9 @@ from typing import Any
 from tracker.claims import services as claims
 from tracker.core.errors import Duplicate, TrackerError
 from tracker.core.migrate import PROJECT_ROOT
+from tracker.entities import services as entities
+from tracker.questions import disputes
+from tracker.questions import services as questions
 from tracker.sources import services as sources
 
 SEED_DIR = PROJECT_ROOT / "seeds"
@@ -25,6 +28,9 @@ class SeedReport:
     skipped: list[str] = field(default_factory=list)
     claims_added: int = 0
     claims_present: int = 0
+    entities_added: int = 0
+    questions_added: int = 0
+    open_disputes: int = 0
 
 
 def load_seeds(seed_dir: Path = SEED_DIR) -> SeedReport:
@@ -52,18 +58,74 @@ def load_seeds(seed_dir: Path = SEED_DIR) -> SeedReport:
             report.skipped.append(entry["file"])
         else:
             report.imported.append(entry["file"])
+    _seed_entities(seed_dir / "entities.json", report)
+    added: dict[str, int] = {}
     claims_file = seed_dir / "claims.json"
-    if claims_file.exists():
-        for item in json.loads(claims_file.read_text(encoding="utf-8"))["claims"]:
-            if claims.find_by_key(item["key"]) is not None:
-                report.claims_present += 1
-                continue
-            _seed_claim(item, source_ids)
-            report.claims_added += 1
+    items = (
+        json.loads(claims_file.read_text(encoding="utf-8"))["claims"]
+        if (claims_file.exists())
+        else []
+    )
+    for item in items:
+        if claims.find_by_key(item["key"]) is not None:
+            report.claims_present += 1
+            continue
+        added[item["key"]] = _seed_claim(item, source_ids)
+        report.claims_added += 1
+    _seed_questions(seed_dir / "questions.json", items, added, report)
+    report.open_disputes = sum(
+        len(group.contradictions) + len(group.disputed_claims) for group in disputes.list_disputes()
+    )
     return report
 
 
-def _seed_claim(item: dict[str, Any], source_ids: dict[str, int]) -> None:
+def _seed_entities(path: Path, report: SeedReport) -> None:
+    if not path.exists():
+        return
+    for item in json.loads(path.read_text(encoding="utf-8"))["entities"]:
+        entity = entities.find_entity(item["name"])
+        if entity is None:
+            try:
+                entities.create_entity(
+                    item["name"], item["kind"], item.get("aliases", []), actor=None
+                )
+            except TrackerError as exc:
+                raise SeedError(f"Seed entity {item['name']}: {exc.message}") from None
+            report.entities_added += 1
+
+
+def _seed_questions(
+    path: Path, items: list[dict[str, Any]], added: dict[str, int], report: SeedReport
+) -> None:
+    """Group the claims added in this run into their questions; leave earlier ones alone, so a
+    reviewer's regrouping is never undone by seeding again."""
+    if not path.exists():
+        return
+    spec = {q["text"]: q for q in json.loads(path.read_text(encoding="utf-8"))["questions"]}
+    for item in items:
+        text = item.get("question")
+        if not text or item["key"] not in added:
+            continue
+        question = questions.find_question(text)
+        if question is None:
+            kind = spec.get(text, {}).get("value_kind", "text")
+            question = questions.create_question(text, kind, actor=None)
+            report.questions_added += 1
+        questions.assign_question(added[item["key"]], question.id, actor=None, reason="seeded")
+    for entry in spec.values():
+        for pair in entry.get("not_contradictions", []):
+            a, b = (added.get(k) for k in pair["claims"])
+            if a is None or b is None:
+                continue
+            for row in disputes.between(a, b):
+                disputes.decide(row.id, "not_a_contradiction", pair["reason"], actor=None)
+        for pair in entry.get("contradictions", []):
+            a, b = (added.get(k) for k in pair["claims"])
+            if a is not None and b is not None:
+                disputes.flag(a, b, pair["reason"], actor=None)
+
+
+def _seed_claim(item: dict[str, Any], source_ids: dict[str, int]) -> int:
     key = item["key"]
     if item["source"] not in source_ids:
         raise SeedError(f"Seed claim {key}: unknown source file {item['source']!r}.")
@@ -100,3 +162,4 @@ def _seed_claim(item: dict[str, Any], source_ids: dict[str, int]) -> None:
             )
     except TrackerError as exc:
         raise SeedError(f"Seed claim {key}: {exc.message}", exc.fields) from None
+    return claim.id

@@ -193,7 +193,8 @@ def test_queue_and_claim_page_cost_a_fixed_number_of_queries(
     client, auth, make_claim, count_queries
 ):
     auth.login(Role.viewer)
-    claims = [make_claim()]
+    # Two claims with the same statement: the page also shows the other as a suggestion.
+    claims = [make_claim(), make_claim("Früher gab es die PayPal-Mafia")]
 
     def cost(url: str) -> int:
         with count_queries() as counter:
@@ -201,11 +202,13 @@ def test_queue_and_claim_page_cost_a_fixed_number_of_queries(
         return counter.count
 
     queue_one, detail_one = cost("/claims"), cost(f"/claims/{claims[0].id}")
+    assert "PayPal-Mafia" in client.get(f"/claims/{claims[0].id}").text
     for quote in (
-        "Früher gab es die PayPal-Mafia",
         "heute gibt es die OpenAI-Abtrünnigen",
         "Der ehemalige Chefwissenschaftler Ilya Sutskever gründete SSI",
     ):
         claims.append(make_claim(quote))
     assert cost("/claims") == queue_one
-    assert cost(f"/claims/{claims[-1].id}") == detail_one
+    page = client.get(f"/claims/{claims[0].id}").text
+    assert "Ilya Sutskever" in page  # more suggestions shown, for the same number of queries
+    assert cost(f"/claims/{claims[0].id}") == detail_one

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
-from tracker.claims import queue, services
+from tracker.claims import queue, services, values
 from tracker.claims.models import Claim, Evidence
 from tracker.core import db
 from tracker.core.api import json_body, page_json
@@ -38,6 +38,22 @@ def evidence_json(evidence: Evidence) -> dict[str, Any]:
     }
 
 
+def value_json(claim: Claim) -> dict[str, Any] | None:
+    if claim.value_kind is None:
+        return None
+    return {
+        "kind": claim.value_kind,
+        "low": str(claim.value_low) if claim.value_low is not None else None,
+        "high": str(claim.value_high) if claim.value_high is not None else None,
+        "unit": claim.value_unit,
+        "label": claim.value_label,
+        "text": claim.value_text,
+        "display": values.display(claim),
+        "approximate": claim.is_value_approximate,
+        "confirmed": claim.is_value_confirmed,
+    }
+
+
 def claim_json(claim: Claim) -> dict[str, Any]:
     return {
         "id": claim.id,
@@ -51,6 +67,8 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "status": claim.status.value,
         "rationale": claim.rationale,
         "is_disputed": claim.is_disputed,
+        "question_id": claim.question_id,
+        "value": value_json(claim),
         "assignee": claim.assignee.username if claim.assignee else None,
         "assignee_id": claim.assignee_id,
         "version": claim.version,

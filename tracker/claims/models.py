@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import User
-from tracker.core.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.core.db import Base, DecimalString, UTCDateTime, str_enum, utcnow
 from tracker.sources.models import Source
 
 
@@ -98,6 +99,20 @@ class Claim(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    #: The question this claim answers (at most one).
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+    #: The claim's answer to its question as a normalised value (see tracker.text.values):
+    #: extracted from the quote or statement, or set by a reviewer (then confirmed).
+    value_kind: Mapped[str | None] = mapped_column(sa.String(10))
+    value_low: Mapped[Decimal | None] = mapped_column(DecimalString())
+    value_high: Mapped[Decimal | None] = mapped_column(DecimalString())
+    value_unit: Mapped[str | None] = mapped_column(sa.String(10))
+    value_label: Mapped[str | None] = mapped_column(sa.String(100))
+    value_text: Mapped[str | None] = mapped_column(sa.String(200))
+    is_value_approximate: Mapped[bool] = mapped_column(default=False)
+    is_value_confirmed: Mapped[bool] = mapped_column(default=False)
     #: Bumped by every UPDATE; a save based on an older version is refused (no lost edits).
     version: Mapped[int] = mapped_column(default=1)
 
@@ -109,6 +124,10 @@ class Claim(Base):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def has_value(self) -> bool:
+        return self.value_kind is not None
 
     @property
     def live_evidence(self) -> list[Evidence]:
@@ -155,3 +174,20 @@ class Evidence(Base):
 
     def __repr__(self) -> str:
         return f"<Evidence {self.id} claim={self.claim_id} {self.stance} {self.url[:40]!r}>"
+
+
+class ClaimValue(Base):
+    """Every value found in a claim's quote and statement: the blocking keys for suggestions."""
+
+    __tablename__ = "claim_values"
+    __table_args__ = (sa.Index("ix_claim_values_key", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    #: kind, unit and magnitude in one string ("money:USD:1e9"), equal for values that block
+    #: together.
+    key: Mapped[str] = mapped_column(sa.String(80))
+    text: Mapped[str] = mapped_column(sa.String(200))

@@ -17,9 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
+from tracker.claims import values
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.core import db
 from tracker.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tracker.entities import services as entities
+from tracker.questions import disputes
 from tracker.sources.models import Source
 from tracker.sources.services import check_url
 from tracker.text.glosses import find_glosses, strip_glosses
@@ -177,6 +180,7 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
     )
     db.session.add(claim)
     db.session.flush()
+    _refresh_links(claim)
     audit.record(
         actor,
         "claim",
@@ -187,6 +191,18 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
         reason=rationale,
     )
     return claim
+
+
+def _refresh_links(claim: Claim) -> None:
+    """Keep what depends on a claim's words in step: its entities and its values."""
+    entities.link_claim(claim)
+    values.refresh_values(claim)
+
+
+def _recheck(claim: Claim) -> None:
+    """Statuses, values and evidence feed contradictions: look at the claim's question again."""
+    if claim.question_id is not None:
+        disputes.detect(claim.question_id)
 
 
 def find_by_key(key: str) -> Claim | None:
@@ -288,7 +304,7 @@ def get_claim(claim_id: int, *, include_deleted: bool = False) -> Claim:
     return claim
 
 
-def _check_version(claim: Claim, version: int) -> None:
+def check_version(claim: Claim, version: int) -> None:
     if version != claim.version:
         raise Conflict(
             f"Claim #{claim.id} was changed by someone else since you opened it (you edited "
@@ -313,7 +329,7 @@ def edit_claim(
     """
     _require(actor, Role.reviewer, "Editing a claim")
     claim = get_claim(claim_id)
-    _check_version(claim, version)
+    check_version(claim, version)
     given = changes.given()
 
     new: dict[str, Any] = {}
@@ -359,6 +375,9 @@ def edit_claim(
         reason=reason,
     )
     _flush_versioned(claim)
+    if changed.keys() & {"start", "end", "quote", "statement", "speaker", "subjects"}:
+        _refresh_links(claim)
+    _recheck(claim)
     return claim
 
 
@@ -383,10 +402,11 @@ def delete_claim(claim_id: int, *, version: int, actor: User | None, note: str |
     """
     _require(actor, Role.editor, "Deleting a claim")
     claim = get_claim(claim_id)
-    _check_version(claim, version)
+    check_version(claim, version)
     claim.is_deleted = True
     audit.record(actor, "claim", claim.id, AuditAction.delete, claim_id=claim.id, reason=note)
     _flush_versioned(claim)
+    _recheck(claim)
     return claim
 
 
@@ -398,6 +418,7 @@ def restore_claim(claim_id: int, *, actor: User | None, note: str | None = None)
     claim.is_deleted = False
     audit.record(actor, "claim", claim.id, AuditAction.restore, claim_id=claim.id, reason=note)
     _flush_versioned(claim)
+    _recheck(claim)
     return claim
 
 
@@ -537,6 +558,7 @@ def attach_evidence(claim_id: int, draft: EvidenceDraft, *, actor: User | None) 
             "passage": evidence.passage,
         },
     )
+    _recheck(claim)
     return evidence
 
 
@@ -566,4 +588,5 @@ def set_evidence_deleted(
         reason=note,
     )
     db.session.flush()
+    _recheck(evidence.claim)
     return evidence

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
-from tracker.claims import queue, reading, services
+from tracker.claims import queue, reading, services, values
 from tracker.claims.forms import (
     AssignForm,
     ClaimForm,
@@ -27,9 +27,18 @@ from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Conflict, InvalidInput, TrackerError
 from tracker.core.pagination import check_page_args
+from tracker.questions import services as questions
+from tracker.questions import suggestions
+from tracker.questions.models import AnswerKind
 from tracker.sources import services as sources
 
 bp = Blueprint("claims", __name__)
+
+
+@bp.app_template_filter("value_display")
+def value_display(claim: Claim) -> str:
+    """A claim's answer value for pages: `$44,000,000`, or "" when it has none."""
+    return values.display(claim) or ""
 
 
 def _form_error(form: Any, exc: TrackerError) -> None:
@@ -133,12 +142,26 @@ def detail(claim_id: int) -> str:
     return render_template(
         "claims/detail.html",
         claim=claim,
+        question=questions.get_question(claim.question_id) if claim.question_id else None,
+        all_questions=questions.list_questions(1, 500).items,
+        answer_kinds=list(AnswerKind),
+        found=suggestions.suggest(claim.id) if not claim.is_deleted else None,
         context=reading.claim_context(claim),
         history=audit.claim_history(claim.id),
         verdict_form=verdict_form,
         evidence_form=EvidenceForm(),
         delete_form=DeleteForm(version=claim.version),
     )
+
+
+@bp.get("/claims/<int:claim_id>/in-source")
+@require_role(Role.viewer)
+def in_source(claim_id: int) -> Response:
+    """The claim's place in its source's reading view."""
+    claim = services.get_claim(claim_id, include_deleted=True)
+    lines = reading.claim_context(claim, around=0)
+    anchor = f"#s{lines[0].sentence.index}" if lines else ""
+    return redirect(url_for("sources.detail", source_id=claim.source_id) + anchor)
 
 
 @bp.post("/claims/<int:claim_id>/verdict")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,6 +47,25 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class DecimalString(sa.types.TypeDecorator[Decimal]):
+    """An exact decimal on every backend, stored as its canonical text.
+
+    SQLite has no exact decimal type (it would round through floats); values here are compared
+    in Python or by equality of their canonical text, never with SQL arithmetic.
+    """
+
+    impl = sa.String(60)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        return format(Decimal(value).normalize(), "f")
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
 
 def str_enum(enum_cls: type[enum.StrEnum], name: str) -> sa.Enum:

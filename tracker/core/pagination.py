@@ -59,8 +59,7 @@ def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> Page[Any]:
     # COUNT over the same FROM and WHERE, not over a subquery of every column: the database
     # can then answer from an index instead of reading whole rows.
     total = db.session.scalar(
-        stmt.with_only_columns(sa.func.count(), maintain_column_froms=True)
-        .order_by(None)
+        stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)
     )
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total or 0, page=page, per_page=per_page)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import (
     Blueprint,
     Response,
@@ -21,6 +23,7 @@ from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Duplicate, TrackerError
 from tracker.core.pagination import check_page_args
+from tracker.questions import disputes
 from tracker.sources import services
 from tracker.sources.forms import ImportSourceForm
 
@@ -103,6 +106,9 @@ def detail(source_id: int) -> str:
         lines=services.reading_layout(source),
         claims=claims,
         highlights=reading.highlighted_sentences(source, claims),
+        status_counts=Counter(c.status for c in claims),
+        answered=disputes.questions_answered(claims),
+        disagreements=disputes.source_disagreements(source.id),
     )
 
 

@@ -1,0 +1,160 @@
+"""A claim's values: every amount, date, count or title in its quote and statement, and the
+one that answers its question (extracted, or corrected by a reviewer)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tracker.claims.models import Claim, ClaimValue
+from tracker.core import db
+from tracker.core.errors import InvalidInput
+from tracker.questions.models import AnswerKind, Question
+from tracker.text.glosses import find_glosses, strip_glosses
+from tracker.text.values import Value, ValueKind, describe, extract_values
+
+VALUE_FIELDS = (
+    "value_kind",
+    "value_low",
+    "value_high",
+    "value_unit",
+    "value_label",
+    "value_text",
+    "is_value_approximate",
+    "is_value_confirmed",
+)
+
+
+def blocking_key(value: Value) -> str:
+    """Values that may answer the same question share a key: kind, unit and magnitude."""
+    if value.kind == ValueKind.title:
+        return f"title:{value.label or value.text.casefold()}"[:80]
+    number = value.low if value.low is not None else value.high
+    if number is None:
+        return f"{value.kind}:{value.unit}"
+    if value.kind == ValueKind.date:
+        return f"date:{str(int(number))[:4]}"
+    if value.kind == ValueKind.percent:
+        return f"percent:{number.normalize()}"
+    magnitude = int(math.floor(math.log10(abs(number)))) if number else 0
+    return f"{value.kind}:{value.unit}:{magnitude}"
+
+
+def _language(claim: Claim) -> str | None:
+    language = claim.source.language if claim.source is not None else None
+    return language.split("-")[0] if language else None
+
+
+def found_values(claim: Claim) -> list[Value]:
+    """Values in the quote (read without pinyin glosses), then in the statement."""
+    quote = strip_glosses(claim.quote, find_glosses(claim.quote)).text
+    return [*extract_values(quote, _language(claim)), *extract_values(claim.statement, "en")]
+
+
+def _answer_kind(claim: Claim) -> AnswerKind | None:
+    if claim.question_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Question.answer_kind).where(Question.id == claim.question_id)
+    )
+
+
+def _apply(claim: Claim, value: Value | None, *, confirmed: bool) -> None:
+    new = {
+        "value_kind": value.kind.value if value else None,
+        "value_low": value.low if value else None,
+        "value_high": value.high if value else None,
+        "value_unit": value.unit if value else None,
+        "value_label": (value.label or None) if value else None,
+        "value_text": value.text[:200] if value else None,
+        "is_value_approximate": bool(value and value.approximate),
+        "is_value_confirmed": confirmed,
+    }
+    # Only what really changes is set: an unchanged claim keeps its version.
+    for name, wanted in new.items():
+        if getattr(claim, name) != wanted:
+            setattr(claim, name, wanted)
+
+
+def refresh_values(claim: Claim) -> None:
+    """Re-extract the claim's values and, unless a reviewer confirmed one, its answer value."""
+    values = found_values(claim)
+    db.session.execute(sa.delete(ClaimValue).where(ClaimValue.claim_id == claim.id))
+    seen: set[str] = set()
+    for value in values:
+        key = blocking_key(value)
+        if key not in seen:
+            seen.add(key)
+            db.session.add(
+                ClaimValue(claim_id=claim.id, kind=value.kind.value, key=key, text=value.text[:200])
+            )
+    if not claim.is_value_confirmed:
+        kind = _answer_kind(claim)
+        wanted = [v for v in values if kind is not None and v.kind.value == kind.value]
+        _apply(claim, wanted[0] if wanted else None, confirmed=False)
+
+
+def parse_value(text: str, kind: AnswerKind | None, language: str | None = None) -> Value:
+    """The value a reviewer typed ("$44.6 million", "2014", "VP Research").
+
+    :raises InvalidInput: when no value of the question's kind is found in it.
+    """
+    values = extract_values(text, language)
+    if kind is not None and kind != AnswerKind.text:
+        values = [v for v in values if v.kind.value == kind.value]
+    if not values:
+        what = kind.value if kind is not None and kind != AnswerKind.text else "value"
+        raise InvalidInput(
+            f"No {what} found in “{text[:60]}”; write it as in an article, e.g. "
+            "“44 million dollars”, “20%”, “2015”, “about 75”, “President”.",
+            {"value": "not found"},
+        )
+    return values[0]
+
+
+def value_of(claim: Claim) -> Value | None:
+    """The claim's answer value as a `Value`, for comparing with other claims."""
+    if claim.value_kind is None:
+        return None
+    return Value(
+        kind=ValueKind(claim.value_kind),
+        low=claim.value_low,
+        high=claim.value_high,
+        unit=claim.value_unit or "",
+        text=claim.value_text or "",
+        start=0,
+        end=len(claim.value_text or ""),
+        approximate=claim.is_value_approximate,
+        label=claim.value_label or "",
+    )
+
+
+def display(claim: Claim) -> str | None:
+    """The answer value as the tracker reads it (`$44,000,000`), or None."""
+    value = value_of(claim)
+    return describe(value) if value is not None else None
+
+
+def snapshot(claim: Claim) -> dict[str, object]:
+    return {name: getattr(claim, name) for name in VALUE_FIELDS}
+
+
+def set_confirmed_value(claim: Claim, value: Value | None) -> None:
+    _apply(claim, value, confirmed=value is not None)
+    if value is None:
+        refresh_values(claim)
+
+
+__all__ = [
+    "Decimal",
+    "blocking_key",
+    "display",
+    "found_values",
+    "parse_value",
+    "refresh_values",
+    "set_confirmed_value",
+    "snapshot",
+    "value_of",
+]

@@ -1,0 +1,1 @@
+"""People and organisations, their names in every language and script, and who said what."""

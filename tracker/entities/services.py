@@ -1,0 +1,252 @@
+"""Entities and aliases, and linking claims to the people and organisations they involve."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Role, User
+from tracker.audit import services as audit
+from tracker.audit.models import AuditAction
+from tracker.claims.models import Claim
+from tracker.core import db
+from tracker.core.errors import InvalidInput, NotAllowed, NotFound
+from tracker.entities.models import ClaimEntity, Entity, EntityAlias, EntityKind, EntityRole
+from tracker.questions.models import Question
+from tracker.sources.models import Source
+from tracker.text.glosses import find_glosses, strip_glosses
+from tracker.text.script import search_key
+
+MAX_NAME = 200
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PARENTHESIS = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
+
+
+def alias_key(name: str) -> str:
+    """The form names are compared in: simplified Chinese, case-folded, single spaces."""
+    return search_key(re.sub(r"\s+", " ", name).strip())
+
+
+def _require_reviewer(actor: User | None) -> None:
+    if actor is not None and not actor.can(Role.reviewer):
+        raise NotAllowed("Adding people and organisations needs the reviewer role.")
+
+
+def _check_alias(name: str, entity: Entity | None = None) -> str:
+    name = re.sub(r"\s+", " ", name).strip()
+    if not name:
+        raise InvalidInput("A name is empty.", {"alias": "empty"})
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"A name has at most {MAX_NAME} characters.", {"alias": "too long"})
+    owner = db.session.scalar(
+        sa.select(EntityAlias).where(EntityAlias.alias_key == alias_key(name))
+    )
+    if owner is not None and (entity is None or owner.entity_id != entity.id):
+        raise InvalidInput(
+            f"“{name}” already names {owner.entity.name}; a name can mean only one entity.",
+            {"alias": "taken"},
+        )
+    return name
+
+
+def create_entity(
+    name: str, kind: EntityKind | str, aliases: Iterable[str] = (), *, actor: User | None
+) -> Entity:
+    """Add a person or organisation with its names; claims naming it are linked to it.
+
+    :raises InvalidInput: an empty or taken name, or an unknown kind.
+    """
+    _require_reviewer(actor)
+    try:
+        kind = EntityKind(kind)
+    except ValueError:
+        raise InvalidInput("The kind is person or organisation.", {"kind": "invalid"}) from None
+    name = _check_alias(name)
+    entity = Entity(name=name, kind=kind)
+    db.session.add(entity)
+    db.session.flush()
+    keys: set[str] = set()
+    for alias in [name, *aliases]:
+        clean = _check_alias(alias, entity)
+        if alias_key(clean) not in keys:
+            keys.add(alias_key(clean))
+            db.session.add(
+                EntityAlias(entity_id=entity.id, alias=clean, alias_key=alias_key(clean))
+            )
+    db.session.flush()
+    audit.record(
+        actor,
+        "entity",
+        entity.id,
+        AuditAction.create,
+        snapshot={"name": name, "kind": kind, "aliases": sorted(aliases)},
+    )
+    relink_claims_naming(keys)
+    return entity
+
+
+def add_alias(entity_id: int, alias: str, *, actor: User | None) -> EntityAlias:
+    """Add another name for an entity and link the claims that use it.
+
+    :raises InvalidInput: the name is empty or names another entity.
+    """
+    _require_reviewer(actor)
+    entity = get_entity(entity_id)
+    clean = _check_alias(alias, entity)
+    key = alias_key(clean)
+    existing = next((a for a in entity.aliases if a.alias_key == key), None)
+    if existing is not None:
+        return existing
+    row = EntityAlias(entity_id=entity.id, alias=clean, alias_key=key)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "entity", entity.id, AuditAction.update, changes={"aliases": (None, clean)})
+    relink_claims_naming({key})
+    return row
+
+
+def get_entity(entity_id: int) -> Entity:
+    entity = db.session.scalar(
+        sa.select(Entity).where(Entity.id == entity_id).options(selectinload(Entity.aliases))
+    )
+    if entity is None:
+        raise NotFound(f"There is no person or organisation #{entity_id}.")
+    return entity
+
+
+def find_entity(name: str) -> Entity | None:
+    """The entity this name (or alias) means, if any."""
+    alias = db.session.scalar(
+        sa.select(EntityAlias).where(EntityAlias.alias_key == alias_key(name))
+    )
+    return alias.entity if alias is not None else None
+
+
+def list_entities() -> list[Entity]:
+    return list(
+        db.session.scalars(
+            sa.select(Entity).options(selectinload(Entity.aliases)).order_by(Entity.name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AliasIndex:
+    """Every alias key and its entity, for finding names in text."""
+
+    by_key: dict[str, int]
+    #: Latin-script aliases as one regex with word boundaries; CJK aliases matched as substrings.
+    latin: re.Pattern[str] | None
+    cjk: tuple[str, ...]
+
+    def resolve(self, name: str) -> int | None:
+        key = alias_key(name)
+        found = self.by_key.get(key)
+        if found is None:
+            # "Elon Musk (lawsuit)" -> "Elon Musk"
+            stripped = _PARENTHESIS.sub("", name)
+            found = self.by_key.get(alias_key(stripped)) if stripped != name else None
+        return found
+
+    def mentions(self, text: str) -> set[int]:
+        key = alias_key(text)
+        found = {self.by_key[k] for k in self.cjk if k in key}
+        if self.latin is not None:
+            found |= {self.by_key[m.group(0)] for m in self.latin.finditer(key)}
+        return found
+
+
+def alias_index() -> AliasIndex:
+    rows = db.session.execute(sa.select(EntityAlias.alias_key, EntityAlias.entity_id)).all()
+    by_key = {key: entity_id for key, entity_id in rows}
+    latin = sorted((k for k in by_key if not _CJK.search(k)), key=len, reverse=True)
+    pattern = (
+        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in latin) + r")(?!\w)")
+        if latin
+        else None
+    )
+    return AliasIndex(by_key, pattern, tuple(k for k in by_key if _CJK.search(k)))
+
+
+def link_claim(claim: Claim, index: AliasIndex | None = None) -> set[int]:
+    """Recompute which entities the claim is about, by, or mentions; returns their ids."""
+    index = index or alias_index()
+    quote = strip_glosses(claim.quote, find_glosses(claim.quote)).text
+    wanted: set[tuple[int, EntityRole]] = set()
+    for subject in claim.subjects:
+        if (entity_id := index.resolve(subject)) is not None:
+            wanted.add((entity_id, EntityRole.subject))
+    if (speaker := index.resolve(claim.speaker)) is not None:
+        wanted.add((speaker, EntityRole.speaker))
+    for entity_id in index.mentions(f"{quote}\n{claim.statement}"):
+        wanted.add((entity_id, EntityRole.mention))
+    current = {
+        (row.entity_id, row.role): row
+        for row in db.session.scalars(
+            sa.select(ClaimEntity).where(ClaimEntity.claim_id == claim.id)
+        )
+    }
+    for key, row in current.items():
+        if key not in wanted:
+            db.session.delete(row)
+    for entity_id, role in wanted - set(current):
+        db.session.add(ClaimEntity(claim_id=claim.id, entity_id=entity_id, role=role))
+    db.session.flush()
+    return {entity_id for entity_id, _ in wanted}
+
+
+def relink_claims_naming(keys: set[str]) -> int:
+    """Relink the claims whose text may name one of these alias keys (after a new alias)."""
+    if not keys:
+        return 0
+    claims = db.session.scalars(
+        sa.select(Claim).where(
+            sa.or_(*(Claim.search_text.contains(k, autoescape=True) for k in keys))
+        )
+    ).all()
+    index = alias_index()
+    for claim in claims:
+        link_claim(claim, index)
+    return len(claims)
+
+
+@dataclass(frozen=True)
+class EntityClaims:
+    entity: Entity
+    #: Claims the entity makes as speaker, and claims about it (subject or mention).
+    said: list[Claim]
+    about: list[Claim]
+
+
+def entity_claims(entity_id: int) -> EntityClaims:
+    """Everything an entity said and everything said about it, across sources and languages."""
+    entity = get_entity(entity_id)
+    roles: dict[int, set[EntityRole]] = defaultdict(set)
+    for claim_id, role in db.session.execute(
+        sa.select(ClaimEntity.claim_id, ClaimEntity.role).where(ClaimEntity.entity_id == entity_id)
+    ):
+        roles[claim_id].add(role)
+    claims = list(
+        db.session.scalars(
+            sa.select(Claim)
+            .where(Claim.id.in_(roles), Claim.is_deleted.is_(False))
+            .options(selectinload(Claim.source).load_only(Source.id, Source.title, Source.language))
+            .order_by(Claim.question_id, Claim.source_id, Claim.start)
+        )
+    )
+    said = [c for c in claims if EntityRole.speaker in roles[c.id]]
+    about = [c for c in claims if roles[c.id] - {EntityRole.speaker}]
+    return EntityClaims(entity, said, about)
+
+
+def questions_of(found: EntityClaims) -> dict[int, Question]:
+    """The questions the entity's claims answer, by id (one query)."""
+    ids = {c.question_id for c in [*found.said, *found.about] if c.question_id is not None}
+    if not ids:
+        return {}
+    return {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}

@@ -1,0 +1,1 @@
+"""Questions several claims answer, suggestions to group claims, contradictions and disputes."""

@@ -1,0 +1,63 @@
+"""tracker disputes: the open disputes as a table."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import click
+from flask.cli import with_appcontext
+
+from tracker.claims import values
+from tracker.core import db
+from tracker.questions import disputes
+
+
+def _cell(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+@click.command("disputes")
+@click.option("--recompute", is_flag=True, help="Detect every question's contradictions again.")
+@click.option("--all", "include_decided", is_flag=True, help="Include decided contradictions.")
+@with_appcontext
+def disputes_command(recompute: bool, include_decided: bool) -> None:
+    """Print the open disputes: each question, then the claims side by side."""
+    if recompute:
+        current = disputes.detect_all()
+        db.session.commit()
+        click.echo(f"{current} current contradiction(s) after recomputing.")
+    groups = disputes.list_disputes(include_decided=include_decided)
+    width = max(40, min(shutil.get_terminal_size((120, 20)).columns, 160))
+    column = (width - 7) // 2
+    count = 0
+    for group in groups:
+        click.echo("=" * width)
+        click.echo(group.question.text if group.question else "(not grouped into a question)")
+        for row in group.contradictions:
+            count += 1
+            a, b = group.claims[row.claim_a_id], group.claims[row.claim_b_id]
+            click.echo(f"-- #{row.id} {row.kind.label} [{row.state.value}]: {row.detail}")
+            left = _side(a, column)
+            right = _side(b, column)
+            for i in range(max(len(left), len(right))):
+                l_text = left[i] if i < len(left) else ""
+                r_text = right[i] if i < len(right) else ""
+                click.echo(f"  {l_text:<{column}} | {r_text}")
+        for claim in group.disputed_claims:
+            count += 1
+            click.echo(f"-- disputed claim #{claim.id} ({claim.status.label})")
+            for line in _side(claim, width - 4):
+                click.echo(f"  {line}")
+    click.echo(f"{count} open dispute(s).")
+
+
+def _side(claim, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+    shown = values.display(claim)
+    value = f" = {shown}" if shown else ""
+    lines = [
+        f"#{claim.id} {claim.source.title[: width - 10]} ({claim.source.language})",
+        f"{claim.speaker}{value} [{claim.status.value}]",
+    ]
+    lines += _cell(f"“{claim.quote}”", width)
+    return lines

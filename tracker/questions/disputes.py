@@ -1,0 +1,376 @@
+"""Contradictions between the claims of a question, the reviewer's decisions on them, and the
+views that put them side by side (the disputes page, who said what)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Role, User
+from tracker.audit import services as audit
+from tracker.audit.models import AuditAction
+from tracker.claims import values
+from tracker.claims.models import Claim, ClaimStatus, Stance
+from tracker.claims.queue import ClaimFilter, filtered
+from tracker.core import db
+from tracker.core.db import utcnow
+from tracker.core.errors import InvalidInput, NotAllowed, NotFound
+from tracker.questions.models import ConflictKind, ConflictState, Contradiction, Question
+from tracker.sources.models import Source
+from tracker.text.values import Relation, compare, describe
+
+OPPOSITE_VERDICTS = {ClaimStatus.verified, ClaimStatus.false}
+
+
+def _found_between(a: Claim, b: Claim) -> list[tuple[ConflictKind, str]]:
+    """What the detector sees between two claims of one question."""
+    found: list[tuple[ConflictKind, str]] = []
+    va, vb = values.value_of(a), values.value_of(b)
+    if va is not None and vb is not None:
+        relation = compare(va, vb)
+        if relation == Relation.different:
+            found.append((ConflictKind.value, f"{describe(va)} vs {describe(vb)}"))
+        elif relation == Relation.precision:
+            found.append((ConflictKind.precision, f"{describe(va)} vs {describe(vb)}"))
+    if {a.status, b.status} == OPPOSITE_VERDICTS:
+        found.append((ConflictKind.verdict, f"{a.status.label} vs {b.status.label}"))
+    stances_a = {e.url: e.stance for e in a.live_evidence}
+    for e in b.live_evidence:
+        other = stances_a.get(e.url)
+        if other is not None and {other, e.stance} == {Stance.supports, Stance.refutes}:
+            found.append((ConflictKind.evidence, f"{e.title} ({e.url})"))
+    return found
+
+
+def detect(question_id: int) -> list[Contradiction]:
+    """Find the question's contradictions again; decisions already taken are kept.
+
+    A contradiction the detector no longer sees (a value was corrected) stays on record with
+    ``is_current`` false; flagged ones are the reviewers' and never cleared here.
+    """
+    claims = list(
+        db.session.scalars(
+            sa.select(Claim)
+            .where(Claim.question_id == question_id, Claim.is_deleted.is_(False))
+            .options(selectinload(Claim.evidence))
+            .order_by(Claim.id)
+        )
+    )
+    existing = {
+        (c.claim_a_id, c.claim_b_id, c.kind): c
+        for c in db.session.scalars(
+            sa.select(Contradiction).where(Contradiction.question_id == question_id)
+        )
+    }
+    seen: set[tuple[int, int, ConflictKind]] = set()
+    for a, b in combinations(claims, 2):
+        for kind, detail in _found_between(a, b):
+            key = (a.id, b.id, kind)
+            seen.add(key)
+            row = existing.get(key)
+            if row is None:
+                row = Contradiction(
+                    question_id=question_id,
+                    claim_a_id=a.id,
+                    claim_b_id=b.id,
+                    kind=kind,
+                    detail=detail,
+                )
+                db.session.add(row)
+                existing[key] = row
+            else:
+                row.detail, row.is_current = detail, True
+    member_ids = {c.id for c in claims}
+    for key, row in existing.items():
+        if row.kind == ConflictKind.flagged:
+            row.is_current = row.claim_a_id in member_ids and row.claim_b_id in member_ids
+        elif key not in seen:
+            row.is_current = False
+    db.session.flush()
+    return [row for row in existing.values() if row.is_current]
+
+
+def detect_all() -> int:
+    """Recompute the contradictions of every question; returns how many are current."""
+    question_ids = db.session.scalars(
+        sa.select(Claim.question_id).where(Claim.question_id.is_not(None)).distinct()
+    ).all()
+    return sum(len(detect(qid)) for qid in question_ids)
+
+
+def _require(actor: User | None) -> None:
+    if actor is not None and not actor.can(Role.reviewer):
+        raise NotAllowed("Settling disputes needs the reviewer role.")
+
+
+def flag(claim_a_id: int, claim_b_id: int, reason: str, *, actor: User | None) -> Contradiction:
+    """Say two claims of one question disagree (reasons, descriptions: what no value shows).
+
+    :raises InvalidInput: not two different claims of the same question, or no reason.
+    """
+    _require(actor)
+    if claim_a_id == claim_b_id:
+        raise InvalidInput("Pick two different claims.", {"claim_b_id": "same"})
+    a_id, b_id = sorted((claim_a_id, claim_b_id))
+    pair = {c.id: c for c in db.session.scalars(sa.select(Claim).where(Claim.id.in_([a_id, b_id])))}
+    if len(pair) != 2:
+        raise NotFound("One of the claims does not exist.")
+    a, b = pair[a_id], pair[b_id]
+    if a.question_id is None or a.question_id != b.question_id:
+        raise InvalidInput(
+            "Only claims that answer the same question can contradict each other; group them "
+            "first.",
+            {"claim_b_id": "other question"},
+        )
+    if not reason.strip():
+        raise InvalidInput("Say how they disagree.", {"reason": "required"})
+    row = db.session.scalar(
+        sa.select(Contradiction).where(
+            Contradiction.claim_a_id == a_id,
+            Contradiction.claim_b_id == b_id,
+            Contradiction.kind == ConflictKind.flagged,
+        )
+    )
+    if row is None:
+        row = Contradiction(
+            question_id=a.question_id,
+            claim_a_id=a_id,
+            claim_b_id=b_id,
+            kind=ConflictKind.flagged,
+            detail=reason.strip(),
+        )
+        db.session.add(row)
+    else:
+        row.detail, row.is_current, row.state = reason.strip(), True, ConflictState.open
+    db.session.flush()
+    for claim_id in (a_id, b_id):
+        audit.record(
+            actor,
+            "contradiction",
+            row.id,
+            AuditAction.create,
+            claim_id=claim_id,
+            snapshot={"kind": row.kind, "claims": [a_id, b_id], "detail": row.detail},
+            reason=reason.strip(),
+        )
+    return row
+
+
+def decide(
+    contradiction_id: int,
+    state: ConflictState | str,
+    rationale: str,
+    *,
+    holding_claim_id: int | None = None,
+    actor: User | None,
+) -> Contradiction:
+    """Resolve a contradiction (which claim holds, or why both do), dismiss it as not a
+    contradiction, or reopen it; the rationale is required and recorded on both claims.
+
+    :raises InvalidInput: no rationale, an unknown state, or a holding claim not in the pair.
+    """
+    _require(actor)
+    row = db.session.get(Contradiction, contradiction_id)
+    if row is None:
+        raise NotFound(f"There is no contradiction #{contradiction_id}.")
+    try:
+        state = ConflictState(state)
+    except ValueError:
+        raise InvalidInput(
+            "The state is open, resolved or not_a_contradiction.", {"state": "invalid"}
+        ) from None
+    if not rationale.strip():
+        raise InvalidInput("Say why: the rationale is required.", {"rationale": "required"})
+    if holding_claim_id is not None and holding_claim_id not in (row.claim_a_id, row.claim_b_id):
+        raise InvalidInput(
+            "The claim that holds must be one of the two.", {"holding_claim_id": "invalid"}
+        )
+    before = {
+        "state": row.state,
+        "resolution": row.resolution,
+        "holding_claim_id": row.holding_claim_id,
+    }
+    row.state = state
+    row.resolution = rationale.strip()
+    row.holding_claim_id = holding_claim_id if state == ConflictState.resolved else None
+    row.resolved_by_id = actor.id if actor and state != ConflictState.open else None
+    row.resolved_at = utcnow() if state != ConflictState.open else None
+    changes = {k: (v, getattr(row, k)) for k, v in before.items() if getattr(row, k) != v}
+    for claim_id in (row.claim_a_id, row.claim_b_id):
+        audit.record(
+            actor,
+            "contradiction",
+            row.id,
+            AuditAction.update,
+            claim_id=claim_id,
+            changes=changes,
+            reason=row.resolution,
+        )
+    db.session.flush()
+    return row
+
+
+# --- reading them -------------------------------------------------------------------------
+
+
+@dataclass
+class DisputeGroup:
+    question: Question | None
+    contradictions: list[Contradiction] = field(default_factory=list)
+    #: Claims whose status is disputed or whose evidence both supports and refutes them.
+    disputed_claims: list[Claim] = field(default_factory=list)
+    claims: dict[int, Claim] = field(default_factory=dict)
+
+
+def _claim_options() -> list[sa.orm.interfaces.LoaderOption]:
+    return [
+        selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
+        selectinload(Claim.evidence),
+    ]
+
+
+def list_disputes(include_decided: bool = False) -> list[DisputeGroup]:
+    """Open contradictions and disputed claims, grouped by question, in a fixed number of
+    queries."""
+    stmt = sa.select(Contradiction).where(Contradiction.is_current.is_(True))
+    if not include_decided:
+        stmt = stmt.where(Contradiction.state == ConflictState.open)
+    rows = list(db.session.scalars(stmt.order_by(Contradiction.question_id, Contradiction.id)))
+    disputed = list(
+        db.session.scalars(
+            filtered(ClaimFilter(status=ClaimStatus.disputed.value)).options(*_claim_options())
+        )
+    )
+    claim_ids = {r.claim_a_id for r in rows} | {r.claim_b_id for r in rows}
+    claims = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Claim).where(Claim.id.in_(claim_ids)).options(*_claim_options())
+        )
+    }
+    claims.update({c.id: c for c in disputed})
+    question_ids = {r.question_id for r in rows} | {c.question_id for c in disputed}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))
+    }
+    groups: dict[int | None, DisputeGroup] = {}
+    for row in rows:
+        group = groups.setdefault(row.question_id, DisputeGroup(questions.get(row.question_id)))
+        group.contradictions.append(row)
+        group.claims[row.claim_a_id] = claims[row.claim_a_id]
+        group.claims[row.claim_b_id] = claims[row.claim_b_id]
+    for claim in disputed:
+        group = groups.setdefault(claim.question_id, DisputeGroup(questions.get(claim.question_id)))
+        group.disputed_claims.append(claim)
+        group.claims[claim.id] = claim
+    return sorted(
+        groups.values(), key=lambda g: (g.question is None, g.question.text if g.question else "")
+    )
+
+
+def get_contradiction(contradiction_id: int) -> Contradiction:
+    row = db.session.get(Contradiction, contradiction_id)
+    if row is None:
+        raise NotFound(f"There is no contradiction #{contradiction_id}.")
+    return row
+
+
+def question_contradictions(question_id: int) -> list[Contradiction]:
+    return list(
+        db.session.scalars(
+            sa.select(Contradiction)
+            .where(Contradiction.question_id == question_id, Contradiction.is_current.is_(True))
+            .order_by(Contradiction.state, Contradiction.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """For each question, what each source says: the claims, or nothing (silent)."""
+
+    questions: list[Question]
+    sources: list[Source]
+    cells: dict[tuple[int, int], list[Claim]]
+    disputed_questions: set[int]
+
+
+def matrix() -> Matrix:
+    claims = list(
+        db.session.scalars(
+            sa.select(Claim)
+            .where(Claim.question_id.is_not(None), Claim.is_deleted.is_(False))
+            .order_by(Claim.start)
+        )
+    )
+    cells: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        cells[(claim.question_id, claim.source_id)].append(claim)  # type: ignore[index]
+    question_ids = {c.question_id for c in claims}
+    source_ids = {c.source_id for c in claims}
+    questions = list(
+        db.session.scalars(
+            sa.select(Question).where(Question.id.in_(question_ids)).order_by(Question.text)
+        )
+    )
+    sources = list(
+        db.session.scalars(
+            sa.select(Source)
+            .where(Source.id.in_(source_ids))
+            .options(sa.orm.load_only(Source.id, Source.title, Source.language))
+            .order_by(Source.id)
+        )
+    )
+    disputed = set(
+        db.session.scalars(
+            sa.select(Contradiction.question_id).where(
+                Contradiction.is_current.is_(True), Contradiction.state == ConflictState.open
+            )
+        )
+    )
+    return Matrix(questions, sources, dict(cells), disputed)
+
+
+def source_disagreements(source_id: int) -> list[Contradiction]:
+    """Open contradictions in which one of the source's claims takes part."""
+    ids = sa.select(Claim.id).where(Claim.source_id == source_id)
+    return list(
+        db.session.scalars(
+            sa.select(Contradiction)
+            .where(
+                Contradiction.is_current.is_(True),
+                Contradiction.state == ConflictState.open,
+                sa.or_(Contradiction.claim_a_id.in_(ids), Contradiction.claim_b_id.in_(ids)),
+            )
+            .options(selectinload(Contradiction.question))
+        )
+    )
+
+
+def questions_answered(claims: list[Claim]) -> list[Question]:
+    """The questions these claims answer (one query)."""
+    ids = {c.question_id for c in claims if c.question_id is not None}
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(sa.select(Question).where(Question.id.in_(ids)).order_by(Question.text))
+    )
+
+
+def between(claim_a_id: int, claim_b_id: int) -> list[Contradiction]:
+    """The current contradictions of a pair of claims, any kind."""
+    a, b = sorted((claim_a_id, claim_b_id))
+    return list(
+        db.session.scalars(
+            sa.select(Contradiction).where(
+                Contradiction.claim_a_id == a,
+                Contradiction.claim_b_id == b,
+                Contradiction.is_current.is_(True),
+            )
+        )
+    )

@@ -1,0 +1,60 @@
+"""Forms for questions, grouping, values, suggestions and disputes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.questions.models import AnswerKind, ConflictState
+
+KIND_CHOICES = [SelectChoice(k.value, k.label) for k in AnswerKind]
+
+
+class QuestionForm(FlaskForm):
+    text = StringField("Question", validators=[DataRequired(), Length(max=500)])
+    answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
+
+
+class ClaimQuestionForm(FlaskForm):
+    """Put a claim in an existing question (by number) or a new one."""
+
+    question_id = SelectField("Question", coerce=str, validate_choice=False)
+    new_question = StringField("…or a new question", validators=[Optional(), Length(max=500)])
+    answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
+
+
+class ValueForm(FlaskForm):
+    value = StringField(
+        "Value",
+        validators=[Optional(), Length(max=200)],
+        description="As an article would write it: “44 million dollars”, “2015”, “about 75”, "
+        "“President”. Empty: extract it from the quote again.",
+    )
+    version = HiddenField()
+
+
+class DecisionForm(FlaskForm):
+    note = StringField("Why", validators=[Optional(), Length(max=1000)])
+    question_text = StringField("Question for both", validators=[Optional(), Length(max=500)])
+    answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
+
+
+class ResolveForm(FlaskForm):
+    state = SelectField(
+        "Decision",
+        choices=[
+            SelectChoice(ConflictState.resolved.value, "Resolved: say which holds, or why both do"),
+            SelectChoice(ConflictState.not_a_contradiction.value, "Not a contradiction"),
+            SelectChoice(ConflictState.open.value, "Reopen"),
+        ],
+    )
+    holding_claim_id = SelectField("The claim that holds", coerce=str, validate_choice=False)
+    rationale = TextAreaField("Rationale", validators=[DataRequired(), Length(max=10000)])
+
+
+class FlagForm(FlaskForm):
+    claim_a_id = IntegerField("Claim", validators=[DataRequired()])
+    claim_b_id = IntegerField("disagrees with claim", validators=[DataRequired()])
+    reason = StringField("How", validators=[DataRequired(), Length(max=1000)])

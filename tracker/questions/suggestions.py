@@ -1,0 +1,345 @@
+"""Suggesting the question a claim answers and the claims that state the same fact.
+
+Candidates are blocked first (claims sharing a person or organisation that few claims name, or
+a value of the same kind and size), never by comparing one claim with all others; only the few
+hundred candidates are scored. Every score comes with the reasons a reviewer sees.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Role, User
+from tracker.claims.models import Claim, ClaimValue
+from tracker.claims.services import get_claim
+from tracker.core import db
+from tracker.core.errors import InvalidInput, NotAllowed
+from tracker.entities.models import ClaimEntity, Entity
+from tracker.questions import services as questions
+from tracker.questions.models import AnswerKind, Decision, Question, SuggestionDecision
+
+#: An entity named by at least this many claims is too common to block on (like a stop word).
+COMMON_ENTITY = 1000
+#: How many candidate claims each blocking key may bring, at most.
+PER_KEY = 300
+MIN_SCORE = 0.25
+_CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+
+
+def _spaced(text: str) -> str:
+    """Chinese has no spaces: give each character its own token so token measures work."""
+    return _CJK.sub(r" \1 ", text)
+
+
+def text_similarity(a: str, b: str) -> float:
+    return fuzz.token_set_ratio(_spaced(a), _spaced(b)) / 100
+
+
+@dataclass
+class Suggestion:
+    score: float
+    reasons: list[str]
+    question: Question | None = None
+    claim: Claim | None = None
+
+    @property
+    def kind(self) -> str:
+        return "question" if self.question is not None else "claim"
+
+
+@dataclass
+class Suggestions:
+    claim: Claim
+    questions: list[Suggestion] = field(default_factory=list)
+    claims: list[Suggestion] = field(default_factory=list)
+
+
+def _capped_union(parts: list[sa.Select[tuple[int, object]]]) -> list[sa.Row[tuple[int, object]]]:
+    """Run several LIMITed selects as one query (one round trip, each part stops early)."""
+    if not parts:
+        return []
+    subqueries = [sa.select(*part.subquery().c) for part in parts]
+    return list(db.session.execute(sa.union_all(*subqueries)).all())
+
+
+def _entity_frequencies(entity_ids: set[int]) -> dict[int, int]:
+    """How many claims name each entity, counted only up to COMMON_ENTITY (bounded work)."""
+    counts = dict.fromkeys(entity_ids, 0)
+    rows = _capped_union(
+        [
+            sa.select(ClaimEntity.entity_id, ClaimEntity.claim_id)
+            .where(ClaimEntity.entity_id == entity_id)
+            .limit(COMMON_ENTITY)
+            for entity_id in sorted(entity_ids)
+        ]
+    )
+    for entity_id, _ in rows:
+        counts[entity_id] += 1
+    return counts
+
+
+def _rejected(claim_id: int) -> tuple[set[int], set[int]]:
+    rows = db.session.execute(
+        sa.select(
+            SuggestionDecision.claim_id,
+            SuggestionDecision.question_id,
+            SuggestionDecision.other_claim_id,
+        ).where(
+            SuggestionDecision.decision == Decision.rejected,
+            sa.or_(
+                SuggestionDecision.claim_id == claim_id,
+                SuggestionDecision.other_claim_id == claim_id,
+            ),
+        )
+    ).all()
+    questions_ = {q for c, q, _ in rows if q is not None and c == claim_id}
+    claims_ = {o if c == claim_id else c for c, q, o in rows if q is None}
+    return questions_, claims_
+
+
+def suggest(claim_id: int, limit: int = 5) -> Suggestions:
+    """Ranked questions the claim may answer and claims that look like the same fact."""
+    claim = get_claim(claim_id)
+    result = Suggestions(claim)
+    entity_ids = set(
+        db.session.scalars(sa.select(ClaimEntity.entity_id).where(ClaimEntity.claim_id == claim.id))
+    )
+    value_keys = set(
+        db.session.scalars(sa.select(ClaimValue.key).where(ClaimValue.claim_id == claim.id))
+    )
+    frequencies = _entity_frequencies(entity_ids)
+    rare = {e for e, n in frequencies.items() if n < COMMON_ENTITY}
+
+    shared_entities: dict[int, set[int]] = defaultdict(set)
+    for other, entity_id in _capped_union(
+        [
+            sa.select(ClaimEntity.claim_id, ClaimEntity.entity_id)
+            .where(ClaimEntity.entity_id == entity_id, ClaimEntity.claim_id != claim.id)
+            .order_by(ClaimEntity.claim_id.desc())
+            .limit(PER_KEY)
+            for entity_id in sorted(rare)
+        ]
+    ):
+        shared_entities[other].add(entity_id)  # type: ignore[arg-type]
+    shared_values: dict[int, set[str]] = defaultdict(set)
+    for other, key in _capped_union(
+        [
+            sa.select(ClaimValue.claim_id, ClaimValue.key)
+            .where(ClaimValue.key == key, ClaimValue.claim_id != claim.id)
+            .order_by(ClaimValue.claim_id.desc())
+            .limit(PER_KEY)
+            for key in sorted(value_keys)
+        ]
+    ):
+        shared_values[other].add(key)  # type: ignore[arg-type]
+
+    candidate_ids = set(shared_entities) | set(shared_values)
+    rejected_questions, rejected_claims = _rejected(claim.id)
+    candidates = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                sa.select(Claim)
+                .where(Claim.id.in_(candidate_ids), Claim.is_deleted.is_(False))
+                .options(selectinload(Claim.source))
+            )
+        }
+        if candidate_ids
+        else {}
+    )
+    names = (
+        {
+            e.id: e.name
+            for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(entity_ids)))
+        }
+        if entity_ids
+        else {}
+    )
+    their_entities: dict[int, set[int]] = defaultdict(set)
+    if candidates:
+        for claim_id, entity_id in db.session.execute(
+            sa.select(ClaimEntity.claim_id, ClaimEntity.entity_id).where(
+                ClaimEntity.claim_id.in_(candidates)
+            )
+        ):
+            their_entities[claim_id].add(entity_id)
+        frequencies |= _entity_frequencies(
+            set().union(*their_entities.values(), set()) - frequencies.keys()
+        )
+    value_texts = {
+        row.key: row.text
+        for row in db.session.scalars(sa.select(ClaimValue).where(ClaimValue.claim_id == claim.id))
+    }
+    total = max(1, sum(frequencies.values()))
+
+    def rarity(entity_id: int) -> float:
+        return math.log1p(total / max(1, frequencies.get(entity_id, 1)))
+
+
+    scored: list[Suggestion] = []
+    for other in candidates.values():
+        reasons: list[str] = []
+        # Weighted Jaccard over both claims' people and organisations: rare names count most,
+        # and a name the other claim adds (someone else's story) lowers the score.
+        weight = sum(rarity(e) for e in shared_entities[other.id])
+        possible = sum(rarity(e) for e in entity_ids | their_entities[other.id]) or 1
+        entity_score = min(1.0, weight / possible)
+        if shared_entities[other.id]:
+            shared = sorted(names.get(e, "?") for e in shared_entities[other.id])
+            reasons.append("both name " + ", ".join(shared))
+        value_score = 1.0 if shared_values[other.id] else 0.0
+        if shared_values[other.id]:
+            reasons.append(
+                "values of the same kind and size: "
+                + ", ".join(sorted(value_texts.get(k, k) for k in shared_values[other.id]))
+            )
+        similarity = text_similarity(claim.statement, other.statement)
+        if similarity >= 0.5:
+            reasons.append(f"statements {similarity:.0%} alike")
+        score = 0.5 * entity_score + 0.2 * value_score + 0.3 * similarity
+        scored.append(Suggestion(score=round(score, 3), reasons=reasons, claim=other))
+    scored.sort(key=lambda s: (-s.score, s.claim.id if s.claim else 0))
+
+    by_question: dict[int, Suggestion] = {}
+    for suggestion in scored:
+        other = suggestion.claim
+        assert other is not None
+        qid = other.question_id
+        if qid is None or qid == claim.question_id or qid in rejected_questions:
+            continue
+        if qid not in by_question or by_question[qid].score < suggestion.score:
+            by_question[qid] = Suggestion(
+                score=suggestion.score,
+                reasons=[*suggestion.reasons, f"claim #{other.id} answers it"],
+            )
+    if by_question:
+        for question in db.session.scalars(sa.select(Question).where(Question.id.in_(by_question))):
+            suggestion = by_question[question.id]
+            fit = text_similarity(claim.statement, question.text)
+            if fit >= 0.5:
+                suggestion.reasons.append(f"statement and question {fit:.0%} alike")
+            suggestion.score = round(0.8 * suggestion.score + 0.2 * fit, 3)
+            suggestion.question = question
+    result.questions = sorted(
+        (s for s in by_question.values() if s.score >= MIN_SCORE),
+        key=lambda s: -s.score,
+    )[:limit]
+    result.claims = [
+        s
+        for s in scored
+        if s.claim is not None
+        and s.claim.id not in rejected_claims
+        and s.score >= MIN_SCORE
+        and (claim.question_id is None or s.claim.question_id != claim.question_id)
+    ][:limit]
+    return result
+
+
+def _require(actor: User | None) -> None:
+    if actor is not None and not actor.can(Role.reviewer):
+        raise NotAllowed("Grouping claims needs the reviewer role.")
+
+
+def _decide(
+    claim_id: int,
+    decision: Decision,
+    *,
+    question_id: int | None = None,
+    other_claim_id: int | None = None,
+    reason: str | None,
+    actor: User | None,
+) -> None:
+    row = db.session.scalar(
+        sa.select(SuggestionDecision).where(
+            SuggestionDecision.claim_id == claim_id,
+            SuggestionDecision.question_id == question_id
+            if question_id is not None
+            else SuggestionDecision.other_claim_id == other_claim_id,
+        )
+    )
+    if row is None:
+        row = SuggestionDecision(
+            claim_id=claim_id, question_id=question_id, other_claim_id=other_claim_id
+        )
+        db.session.add(row)
+    row.decision = decision
+    row.reason = reason
+    row.decided_by_id = actor.id if actor else None
+    db.session.flush()
+
+
+def accept_question(claim_id: int, question_id: int, *, actor: User | None) -> Claim:
+    """The claim answers this question: group it there (recorded)."""
+    _require(actor)
+    claim = questions.assign_question(
+        claim_id, question_id, actor=actor, reason="suggestion accepted"
+    )
+    _decide(claim_id, Decision.accepted, question_id=question_id, reason=None, actor=actor)
+    return claim
+
+
+def reject_question(
+    claim_id: int, question_id: int, *, actor: User | None, reason: str | None = None
+) -> None:
+    """The claim does not answer this question: never suggest it again."""
+    _require(actor)
+    questions.get_question(question_id)
+    get_claim(claim_id)
+    _decide(claim_id, Decision.rejected, question_id=question_id, reason=reason, actor=actor)
+
+
+def accept_claim(
+    claim_id: int,
+    other_claim_id: int,
+    *,
+    actor: User | None,
+    question_text: str | None = None,
+    answer_kind: AnswerKind | str = AnswerKind.text,
+) -> Question:
+    """The two claims state the same fact: put them in one question.
+
+    The question is the one either already answers; when neither does, `question_text` names a
+    new one.
+
+    :raises InvalidInput: the claims answer different questions, or a new question has no text.
+    """
+    _require(actor)
+    claim, other = get_claim(claim_id), get_claim(other_claim_id)
+    if claim.question_id and other.question_id and claim.question_id != other.question_id:
+        raise InvalidInput(
+            f"Claim #{claim.id} and claim #{other.id} answer different questions; move one of "
+            "them first.",
+            {"other_claim_id": "other question"},
+        )
+    question_id = claim.question_id or other.question_id
+    if question_id is None:
+        if not question_text or not question_text.strip():
+            raise InvalidInput(
+                "Neither claim answers a question yet: write the question.",
+                {"question_text": "required"},
+            )
+        existing = questions.find_question(question_text)
+        question_id = (
+            existing or questions.create_question(question_text, answer_kind, actor=actor)
+        ).id
+    for cid in (claim.id, other.id):
+        questions.assign_question(cid, question_id, actor=actor, reason="suggestion accepted")
+    _decide(claim.id, Decision.accepted, other_claim_id=other.id, reason=None, actor=actor)
+    return questions.get_question(question_id)
+
+
+def reject_claim(
+    claim_id: int, other_claim_id: int, *, actor: User | None, reason: str | None = None
+) -> None:
+    """The two claims are not about the same fact: never pair them again."""
+    _require(actor)
+    get_claim(claim_id)
+    get_claim(other_claim_id)
+    _decide(claim_id, Decision.rejected, other_claim_id=other_claim_id, reason=reason, actor=actor)

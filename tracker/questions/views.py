@@ -1,0 +1,282 @@
+"""Pages for questions, grouping claims, suggestions, disputes and the source-by-question matrix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from tracker.accounts.models import Role
+from tracker.claims import reading
+from tracker.core import db
+from tracker.core.auth import require_role
+from tracker.core.errors import TrackerError
+from tracker.core.pagination import check_page_args
+from tracker.questions import disputes, suggestions
+from tracker.questions import services as questions
+from tracker.questions.forms import (
+    ClaimQuestionForm,
+    DecisionForm,
+    FlagForm,
+    QuestionForm,
+    ResolveForm,
+    ValueForm,
+)
+from tracker.questions.models import AnswerKind, Contradiction
+from tracker.sources import services as sources
+
+bp = Blueprint("questions", __name__)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _run(action, success: str, back: str) -> Response:  # type: ignore[no-untyped-def]
+    """Run one service call, commit, flash; on a user error roll back and say why."""
+    try:
+        action()
+        db.session.commit()
+    except TrackerError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash(success, "success")
+    return redirect(back)
+
+
+def _resolve_forms(rows: list[Contradiction]) -> dict[int, ResolveForm]:
+    """One decision form per contradiction, offering its two claims as the one that holds."""
+    forms = {}
+    for row in rows:
+        form = ResolveForm(prefix=f"c{row.id}")
+        form.holding_claim_id.choices = [
+            SelectChoice("", "Neither / both hold"),
+            SelectChoice(str(row.claim_a_id), f"Claim #{row.claim_a_id}"),
+            SelectChoice(str(row.claim_b_id), f"Claim #{row.claim_b_id}"),
+        ]
+        forms[row.id] = form
+    return forms
+
+
+def _index_page(form: QuestionForm, status: int = 200) -> tuple[str, int]:
+    page_number, per_page = check_page_args(
+        request.args.get("page", 1),
+        request.args.get("per_page", current_app.config["PAGE_SIZE"]),
+        current_app.config["API_MAX_PAGE_SIZE"],
+    )
+    page = questions.list_questions(page_number, per_page, request.args.get("q"))
+    counts = questions.question_counts([q.id for q in page.items])
+    return render_template(
+        "questions/index.html",
+        page=page,
+        counts=counts,
+        form=form,
+        disputed=disputes.matrix().disputed_questions,
+    ), status
+
+
+@bp.get("/questions")
+@require_role(Role.viewer)
+def index() -> tuple[str, int]:
+    return _index_page(QuestionForm())
+
+
+@bp.post("/questions")
+@require_role(Role.reviewer)
+def create() -> Response | tuple[str, int]:
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = questions.create_question(
+                form.text.data or "", form.answer_kind.data, actor=current_user
+            )
+            db.session.commit()
+        except TrackerError as exc:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, exc.message]
+        else:
+            flash(f"Question #{question.id} added.", "success")
+            return redirect(url_for("questions.detail", question_id=question.id))
+    return _index_page(form, 400)
+
+
+@bp.get("/questions/<int:question_id>")
+@require_role(Role.viewer)
+def detail(question_id: int) -> str:
+    question = questions.get_question(question_id)
+    members = questions.question_claims(question.id)
+    conflicts = disputes.question_contradictions(question.id)
+    return render_template(
+        "questions/detail.html",
+        question=question,
+        claims=members,
+        conflicts=conflicts,
+        by_id={c.id: c for c in members},
+        resolve_forms=_resolve_forms(conflicts),
+        flag_form=FlagForm(),
+    )
+
+
+@bp.post("/contradictions/<int:contradiction_id>")
+@require_role(Role.reviewer)
+def decide(contradiction_id: int) -> Response:
+    row = disputes.get_contradiction(contradiction_id)
+    form = _resolve_forms([row])[row.id]
+    back = _back(url_for("questions.detail", question_id=row.question_id))
+    if not form.validate_on_submit():
+        flash("Give a rationale for the decision.", "danger")
+        return redirect(back)
+    holding = form.holding_claim_id.data
+    return _run(
+        lambda: disputes.decide(
+            row.id,
+            form.state.data,
+            form.rationale.data or "",
+            holding_claim_id=int(holding) if holding and holding.isdigit() else None,
+            actor=current_user,
+        ),
+        "Decision recorded.",
+        back,
+    )
+
+
+@bp.post("/questions/<int:question_id>/flag")
+@require_role(Role.reviewer)
+def flag(question_id: int) -> Response:
+    form = FlagForm()
+    back = url_for("questions.detail", question_id=question_id)
+    if not form.validate_on_submit():
+        flash("Name both claims and how they disagree.", "danger")
+        return redirect(back)
+    return _run(
+        lambda: disputes.flag(
+            form.claim_a_id.data, form.claim_b_id.data, form.reason.data or "", actor=current_user
+        ),
+        "Marked as a contradiction.",
+        back,
+    )
+
+
+@bp.post("/claims/<int:claim_id>/question")
+@require_role(Role.reviewer)
+def set_question(claim_id: int) -> Response:
+    form = ClaimQuestionForm()
+    back = url_for("claims.detail", claim_id=claim_id) + "#question"
+    if not form.validate_on_submit():
+        abort(400)
+
+    def act() -> None:
+        text = (form.new_question.data or "").strip()
+        if text:
+            existing = questions.find_question(text)
+            target = existing or questions.create_question(
+                text, form.answer_kind.data, actor=current_user
+            )
+            questions.assign_question(claim_id, target.id, actor=current_user)
+        else:
+            chosen = form.question_id.data or ""
+            questions.assign_question(
+                claim_id, int(chosen) if chosen.isdigit() else None, actor=current_user
+            )
+
+    return _run(act, "Question saved.", back)
+
+
+@bp.post("/claims/<int:claim_id>/value")
+@require_role(Role.reviewer)
+def set_value(claim_id: int) -> Response:
+    form = ValueForm()
+    back = url_for("claims.detail", claim_id=claim_id) + "#question"
+    if not form.validate_on_submit():
+        abort(400)
+    version = form.version.data
+    return _run(
+        lambda: questions.set_value(
+            claim_id,
+            form.value.data,
+            version=int(version) if version and version.isdigit() else None,
+            actor=current_user,
+        ),
+        "Value saved.",
+        back,
+    )
+
+
+@bp.post(
+    "/claims/<int:claim_id>/suggestions/<any(question, claim):kind>/<int:target_id>/"
+    "<any(accept, reject):decision>"
+)
+@require_role(Role.reviewer)
+def decide_suggestion(claim_id: int, kind: str, target_id: int, decision: str) -> Response:
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = _back(url_for("claims.detail", claim_id=claim_id) + "#suggestions")
+    note = form.note.data or None
+    if kind == "question" and decision == "accept":
+        return _run(
+            lambda: suggestions.accept_question(claim_id, target_id, actor=current_user),
+            "The claim now answers that question.",
+            back,
+        )
+    if kind == "question":
+        return _run(
+            lambda: suggestions.reject_question(
+                claim_id, target_id, actor=current_user, reason=note
+            ),
+            "That question will not be suggested again for this claim.",
+            back,
+        )
+    if decision == "accept":
+        return _run(
+            lambda: suggestions.accept_claim(
+                claim_id,
+                target_id,
+                actor=current_user,
+                question_text=form.question_text.data,
+                answer_kind=form.answer_kind.data,
+            ),
+            "Both claims now answer one question.",
+            back,
+        )
+    return _run(
+        lambda: suggestions.reject_claim(claim_id, target_id, actor=current_user, reason=note),
+        "Those claims will not be paired again.",
+        back,
+    )
+
+
+@bp.get("/disputes")
+@require_role(Role.viewer)
+def disputes_page() -> str:
+    include_decided = request.args.get("all") == "1"
+    groups = disputes.list_disputes(include_decided=include_decided)
+    return render_template(
+        "questions/disputes.html",
+        groups=groups,
+        resolve_forms=_resolve_forms([row for g in groups for row in g.contradictions]),
+        include_decided=include_decided,
+    )
+
+
+@bp.get("/matrix")
+@require_role(Role.viewer)
+def matrix() -> str:
+    return render_template("questions/matrix.html", matrix=disputes.matrix())
+
+
+@bp.get("/sources/<int:source_id>/suggestions")
+@require_role(Role.viewer)
+def source_suggestions(source_id: int) -> str:
+    source = sources.get_source(source_id)
+    ungrouped = [c for c in reading.source_claims(source) if c.question_id is None]
+    found = [suggestions.suggest(c.id) for c in ungrouped]
+    return render_template(
+        "questions/source_suggestions.html",
+        source=source,
+        found=found,
+        answer_kinds=list(AnswerKind),
+    )
