@@ -53,11 +53,13 @@ def create() -> Response | tuple[str, int]:
 @require_role(Role.viewer)
 def detail(entity_id: int) -> str:
     found = services.entity_claims(entity_id)
+    questions = services.questions_of(found)
     return render_template(
         "entities/detail.html",
         found=found,
         alias_form=AliasForm(),
-        questions=services.questions_of(found),
+        said=services.by_question(found.said, questions),
+        about=services.by_question(found.about, questions),
     )
 
 

@@ -347,7 +347,11 @@ def source_disagreements(source_id: int) -> list[Contradiction]:
                 Contradiction.state == ConflictState.open,
                 sa.or_(Contradiction.claim_a_id.in_(ids), Contradiction.claim_b_id.in_(ids)),
             )
-            .options(selectinload(Contradiction.question))
+            .options(
+                selectinload(Contradiction.question),
+                selectinload(Contradiction.claim_a).selectinload(Claim.source),
+                selectinload(Contradiction.claim_b).selectinload(Claim.source),
+            )
         )
     )
 

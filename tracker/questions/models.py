@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import User
 from tracker.core.db import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.claims.models import Claim
 
 
 class AnswerKind(enum.StrEnum):
@@ -146,6 +150,8 @@ class Contradiction(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()
+    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id], viewonly=True)
+    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id], viewonly=True)
     resolved_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:

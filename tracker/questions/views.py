@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -103,9 +105,8 @@ def create() -> Response | tuple[str, int]:
     return _index_page(form, 400)
 
 
-@bp.get("/questions/<int:question_id>")
-@require_role(Role.viewer)
-def detail(question_id: int) -> str:
+def _question_page(question_id: int, status: int = 200) -> tuple[str, int]:
+    """A question with its claims side by side; after a refused POST its forms keep the input."""
     question = questions.get_question(question_id)
     members = questions.question_claims(question.id)
     conflicts = disputes.question_contradictions(question.id)
@@ -117,47 +118,83 @@ def detail(question_id: int) -> str:
         by_id={c.id: c for c in members},
         resolve_forms=_resolve_forms(conflicts),
         flag_form=FlagForm(),
-    )
+    ), status
+
+
+def _disputes_page(status: int = 200) -> tuple[str, int]:
+    include_decided = request.args.get("all") == "1"
+    groups = disputes.list_disputes(include_decided=include_decided)
+    return render_template(
+        "questions/disputes.html",
+        groups=groups,
+        resolve_forms=_resolve_forms([row for g in groups for row in g.contradictions]),
+        include_decided=include_decided,
+    ), status
+
+
+def _refused(message: str, page: Callable[[int], tuple[str, int]]) -> tuple[str, int]:
+    """Say why, and show the page again with what was typed still in its form."""
+    db.session.rollback()
+    flash(message, "danger")
+    return page(400)
+
+
+@bp.get("/questions/<int:question_id>")
+@require_role(Role.viewer)
+def detail(question_id: int) -> tuple[str, int]:
+    return _question_page(question_id)
 
 
 @bp.post("/contradictions/<int:contradiction_id>")
 @require_role(Role.reviewer)
-def decide(contradiction_id: int) -> Response:
+def decide(contradiction_id: int) -> Response | tuple[str, int]:
     row = disputes.get_contradiction(contradiction_id)
     form = _resolve_forms([row])[row.id]
     back = _back(url_for("questions.detail", question_id=row.question_id))
+    question_id = row.question_id
+    page = (
+        _disputes_page
+        if back.startswith("/disputes")
+        else lambda status: _question_page(question_id, status)
+    )
     if not form.validate_on_submit():
-        flash("Give a rationale for the decision.", "danger")
-        return redirect(back)
+        return _refused("Give a rationale for the decision.", page)
     holding = form.holding_claim_id.data
-    return _run(
-        lambda: disputes.decide(
+    try:
+        disputes.decide(
             row.id,
             form.state.data,
             form.rationale.data or "",
             holding_claim_id=int(holding) if holding and holding.isdigit() else None,
             actor=current_user,
-        ),
-        "Decision recorded.",
-        back,
-    )
+        )
+        db.session.commit()
+    except TrackerError as exc:
+        return _refused(exc.message, page)
+    flash("Decision recorded.", "success")
+    return redirect(back)
 
 
 @bp.post("/questions/<int:question_id>/flag")
 @require_role(Role.reviewer)
-def flag(question_id: int) -> Response:
+def flag(question_id: int) -> Response | tuple[str, int]:
     form = FlagForm()
-    back = url_for("questions.detail", question_id=question_id)
+    questions.get_question(question_id)
+
+    def page(status: int) -> tuple[str, int]:
+        return _question_page(question_id, status)
+
     if not form.validate_on_submit():
-        flash("Name both claims and how they disagree.", "danger")
-        return redirect(back)
-    return _run(
-        lambda: disputes.flag(
+        return _refused("Name both claims and how they disagree.", page)
+    try:
+        disputes.flag(
             form.claim_a_id.data, form.claim_b_id.data, form.reason.data or "", actor=current_user
-        ),
-        "Marked as a contradiction.",
-        back,
-    )
+        )
+        db.session.commit()
+    except TrackerError as exc:
+        return _refused(exc.message, page)
+    flash("Marked as a contradiction.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))
 
 
 @bp.post("/claims/<int:claim_id>/question")
@@ -251,15 +288,8 @@ def decide_suggestion(claim_id: int, kind: str, target_id: int, decision: str) -
 
 @bp.get("/disputes")
 @require_role(Role.viewer)
-def disputes_page() -> str:
-    include_decided = request.args.get("all") == "1"
-    groups = disputes.list_disputes(include_decided=include_decided)
-    return render_template(
-        "questions/disputes.html",
-        groups=groups,
-        resolve_forms=_resolve_forms([row for g in groups for row in g.contradictions]),
-        include_decided=include_decided,
-    )
+def disputes_page() -> tuple[str, int]:
+    return _disputes_page()
 
 
 @bp.get("/matrix")

@@ -1,0 +1,181 @@
+"""The pages for questions, disputes, people and the matrix, driven through their forms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.questions.conftest import EN_PAID, PAID, PLEDGE
+from tracker.accounts.models import Role
+from tracker.audit import services as audit
+from tracker.core import db
+from tracker.questions import disputes
+from tracker.questions import services as questions
+
+MONEY = "How much money did Elon Musk give OpenAI?"
+
+
+@pytest.fixture
+def money(app: Flask, claim_on, people) -> dict[str, int]:
+    """A money question answered by the German pledge and payment and the English payment."""
+    ids = {
+        "pledge": claim_on("de", PLEDGE, "Musk pledged $1 billion.", subjects=["Elon Musk"]),
+        "paid": claim_on("de", PAID, "Musk gave $44 million in all.", subjects=["Elon Musk"]),
+        "en": claim_on("en", EN_PAID, "Musk gave OpenAI $44.6 million.", subjects=["Elon Musk"]),
+    }
+    with app.app_context():
+        ids["question"] = questions.create_question(MONEY, "money", actor=None).id
+        for key in ("pledge", "paid", "en"):
+            questions.assign_question(ids[key], ids["question"], actor=None)
+        db.session.commit()
+    return ids
+
+
+def _contradiction(app: Flask, a: int, b: int) -> int:
+    with app.app_context():
+        (row,) = [r for r in disputes.between(a, b) if r.kind.value == "value"]
+        return row.id
+
+
+def test_adding_a_question_keeps_what_was_typed_when_refused(client, auth, money):
+    auth.login(Role.reviewer)
+    empty = client.post("/questions", data={"text": "  ", "answer_kind": "money"})
+    assert empty.status_code == 400 and "This field is required" in empty.text
+    twice = client.post("/questions", data={"text": MONEY.lower(), "answer_kind": "money"})
+    assert twice.status_code == 400 and "exists already" in twice.text
+    assert f'value="{MONEY.lower()}"' in twice.text.replace("&#39;", "'")
+    added = client.post("/questions", data={"text": "When was OpenAI founded?",
+                                            "answer_kind": "date"})
+    assert added.status_code == 302
+    page = client.get(added.location).text
+    assert "When was OpenAI founded?" in page and "answers are date" in page
+
+
+def test_question_page_shows_claims_side_by_side_with_values(client, auth, money):
+    auth.login(Role.viewer)
+    page = client.get(f"/questions/{money['question']}").text
+    assert "3 claims answering it" in page
+    for shown in ("$1,000,000,000", "$44,000,000", "$44,600,000", 'lang="de"', 'lang="en"'):
+        assert shown in page
+    assert "$1,000,000,000 vs $44,000,000" in page and "one source contradicting itself" in page
+    assert "Same figure, different precision" in page
+
+
+def test_deciding_a_dispute_in_the_browser_is_recorded_and_refusals_keep_the_rationale(
+    app, client, auth, money
+):
+    user = auth.login(Role.reviewer)
+    row = _contradiction(app, money["pledge"], money["paid"])
+    rationale = "A pledge and a payment are different facts."
+    wrong_claim = client.post(f"/contradictions/{row}", data={
+        f"c{row}-state": "resolved", f"c{row}-holding_claim_id": str(money["en"]),
+        f"c{row}-rationale": rationale, "next": "/disputes"})
+    assert wrong_claim.status_code == 400
+    assert "one of the two" in wrong_claim.text and rationale in wrong_claim.text
+    assert "<h1>Disputes</h1>" in wrong_claim.text  # back on the page it came from
+
+    done = client.post(f"/contradictions/{row}", data={
+        f"c{row}-state": "not_a_contradiction", f"c{row}-rationale": rationale,
+        "next": "/disputes"})
+    assert done.status_code == 302 and done.location.endswith("/disputes")
+    disputes_page = client.get("/disputes").text
+    assert "$1,000,000,000 vs $44,000,000" not in disputes_page
+    assert "$1,000,000,000 vs $44,600,000" in disputes_page  # the English payment still differs
+    assert "$1,000,000,000 vs $44,000,000" in client.get("/disputes?all=1").text
+    with app.app_context():
+        entries = audit.claim_history(money["pledge"])
+        assert any(e.reason == rationale and e.actor_id == user.id for e in entries)
+    history = client.get(f"/claims/{money['pledge']}/history").text
+    assert rationale in history
+
+
+def test_flagging_two_claims_from_the_question_page(app, client, auth, money):
+    auth.login(Role.reviewer)
+    url = f"/questions/{money['question']}/flag"
+    reason = "One counts the pledge, the other only what was paid."
+    refused = client.post(url, data={"claim_a_id": money["pledge"], "claim_b_id": "999999",
+                                     "reason": reason})
+    assert refused.status_code == 400 and "does not exist" in refused.text
+    assert reason in refused.text  # the typed reason is still in the form
+    flagged = client.post(url, data={"claim_a_id": money["pledge"],
+                                     "claim_b_id": money["en"], "reason": reason})
+    assert flagged.status_code == 302
+    assert "Flagged by a reviewer" in client.get(f"/questions/{money['question']}").text
+
+
+def test_correcting_a_value_from_the_claim_page(app, client, auth, money):
+    auth.login(Role.reviewer)
+    url = f"/claims/{money['pledge']}/value"
+    with app.app_context():
+        version = questions.get_claim(money["pledge"]).version
+    bad = client.post(url, data={"value": "sometime soon", "version": str(version)},
+                      follow_redirects=True)
+    assert "No money found in “sometime soon”" in bad.text
+    client.post(url, data={"value": "44 million dollars", "version": str(version)})
+    page = client.get(f"/claims/{money['pledge']}").text
+    assert "$44,000,000" in page and "confirmed by a reviewer" in page
+    stale = client.post(url, data={"value": "45 million dollars", "version": str(version)},
+                        follow_redirects=True)
+    assert "changed by someone else" in stale.text
+
+
+def test_people_pages_group_what_they_said_and_what_is_said_about_them(
+    app, client, auth, money, claim_on, people
+):
+    claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.",
+             speaker="Elon Musk")
+    auth.login(Role.reviewer)
+    page = client.get(f"/entities/{people['musk']}").text
+    says, about = page.split("Claims about Elon Musk")
+    assert "What Elon Musk says (1)" in says and "Musk sued OpenAI again." in says
+    assert MONEY in about and "Musk pledged $1 billion." in about and 'lang="en"' in about
+
+    taken = client.post(f"/entities/{people['brockman']}/aliases", data={"alias": "马斯克"},
+                        follow_redirects=True)
+    assert "already names Elon Musk" in taken.text  # simplified = traditional (OpenCC)
+    client.post(f"/entities/{people['brockman']}/aliases", data={"alias": "布羅克曼"})
+    assert "布羅克曼" in client.get(f"/entities/{people['brockman']}").text
+
+
+def test_source_page_says_what_it_answers_and_where_it_disagrees(client, auth, money,
+                                                                  source_ids):
+    auth.login(Role.viewer)
+    page = client.get(f"/sources/{source_ids['en']}").text
+    answered, disagrees = page.split("Where it disagrees")
+    assert MONEY in answered.split("Questions it answers")[1]
+    assert "$1,000,000,000 vs $44,600,000" in disagrees
+    assert re.search(r"against <a [^>]*>#\d+</a> in <a [^>]*lang=\"de\"", disagrees)
+    german = client.get(f"/sources/{source_ids['de']}").text
+    assert "this source contradicts itself" in german
+
+
+def test_matrix_shows_each_source_value_or_silence(app, client, auth, money, claim_on):
+    sued = claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.")
+    with app.app_context():
+        other = questions.create_question("Did Musk sue OpenAI again?", actor=None).id
+        questions.assign_question(sued, other, actor=None)
+        db.session.commit()
+    auth.login(Role.viewer)
+    page = client.get("/matrix").text
+    row = page[page.index(MONEY):]
+    row = row[: row.index("</tr>")]
+    assert "$44,600,000" in row and "$1,000,000,000" in row
+    assert row.count('class="silent"') == 1  # the Chinese article says nothing about it
+
+
+def test_untrusted_text_on_these_pages_is_inert(app, client, auth, claim_on, people):
+    evil = "<script>alert(1)</script> Was it <b>paid</b>?"
+    with app.app_context():
+        qid = questions.create_question(evil, "money", actor=None).id
+        db.session.commit()
+    paid = claim_on("de", PAID, "<img src=x onerror=alert(2)>", subjects=["Elon Musk"])
+    with app.app_context():
+        questions.assign_question(paid, qid, actor=None)
+        db.session.commit()
+    auth.login(Role.viewer)
+    for url in ("/questions", f"/questions/{qid}", "/matrix", f"/entities/{people['musk']}"):
+        page = client.get(url).text
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, url
+        assert "&lt;script&gt;" in page or "&lt;img" in page, url
