@@ -179,3 +179,34 @@ def test_untrusted_text_on_these_pages_is_inert(app, client, auth, claim_on, peo
         page = client.get(url).text
         assert "<script>alert(1)" not in page and "<img src=x" not in page, url
         assert "&lt;script&gt;" in page or "&lt;img" in page, url
+
+
+def test_disputes_matrix_and_people_pages_cost_a_fixed_number_of_queries(
+    app, client, auth, money, claim_on, people, count_queries
+):
+    auth.login(Role.viewer)
+    urls = ["/disputes", "/matrix", f"/entities/{people['musk']}", f"/questions/{money['question']}"]
+
+    def costs() -> list[int]:
+        found = []
+        for url in urls:
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            found.append(counter.count)
+        return found
+
+    before = costs()
+    # A second question with its own contradiction, in another source and language.
+    zh = claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.",
+                  subjects=["Elon Musk"], status="disputed", rationale="Unclear.")
+    en = claim_on("en", "Greg Brockman, OpenAI's president, is taking leave",
+                  "Brockman is taking leave.", subjects=["Elon Musk"])
+    with app.app_context():
+        other = questions.create_question("What happened next?", actor=None).id
+        for cid in (zh, en):
+            questions.assign_question(cid, other, actor=None)
+        disputes.flag(zh, en, "They tell different stories.", actor=None)
+        db.session.commit()
+    page = client.get("/disputes").text
+    assert "What happened next?" in page and "They tell different stories." in page
+    assert costs() == before

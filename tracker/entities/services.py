@@ -235,7 +235,10 @@ def entity_claims(entity_id: int) -> EntityClaims:
         db.session.scalars(
             sa.select(Claim)
             .where(Claim.id.in_(roles), Claim.is_deleted.is_(False))
-            .options(selectinload(Claim.source).load_only(Source.id, Source.title, Source.language))
+            .options(
+                selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
+                selectinload(Claim.evidence),
+            )
             .order_by(Claim.question_id, Claim.source_id, Claim.start)
         )
     )

@@ -240,19 +240,21 @@ def list_disputes(include_decided: bool = False) -> list[DisputeGroup]:
     if not include_decided:
         stmt = stmt.where(Contradiction.state == ConflictState.open)
     rows = list(db.session.scalars(stmt.order_by(Contradiction.question_id, Contradiction.id)))
-    disputed = list(
-        db.session.scalars(
-            filtered(ClaimFilter(status=ClaimStatus.disputed.value)).options(*_claim_options())
-        )
-    )
     claim_ids = {r.claim_a_id for r in rows} | {r.claim_b_id for r in rows}
+    disputed_ids = filtered(ClaimFilter(status=ClaimStatus.disputed.value)).with_only_columns(
+        Claim.id
+    )
+    # The claims of the contradictions and the disputed claims, in one query.
     claims = {
         c.id: c
         for c in db.session.scalars(
-            sa.select(Claim).where(Claim.id.in_(claim_ids)).options(*_claim_options())
+            sa.select(Claim)
+            .where(sa.or_(Claim.id.in_(claim_ids), Claim.id.in_(disputed_ids)))
+            .options(*_claim_options())
+            .order_by(Claim.source_id, Claim.start, Claim.id)
         )
     }
-    claims.update({c.id: c for c in disputed})
+    disputed = [c for c in claims.values() if not c.is_deleted and c.is_disputed]
     question_ids = {r.question_id for r in rows} | {c.question_id for c in disputed}
     questions = {
         q.id: q
