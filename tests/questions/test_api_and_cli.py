@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from wcwidth import wcswidth
 
 from tests.questions.conftest import EN_PAID, PAID, PLEDGE
 from tracker.accounts.models import Role
@@ -98,3 +99,8 @@ def test_tracker_disputes_prints_the_seeds_disputes(runner):
     questions_shown = [line for line in result.output.splitlines() if line.endswith("?")]
     assert len(set(questions_shown)) >= 8
     assert " | " in result.output and "open dispute(s)." in result.output
+    # Side by side even with Chinese text (two terminal columns a character): one pipe column.
+    pipes = {wcswidth(line.split(" | ")[0]) for line in result.output.splitlines()
+             if " | " in line}
+    assert len(pipes) == 1
+    assert "奧特曼" in result.output and "Vizepräsidentin" in result.output

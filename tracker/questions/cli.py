@@ -7,6 +7,7 @@ import textwrap
 
 import click
 from flask.cli import with_appcontext
+from wcwidth import wcswidth, wcwidth
 
 from tracker.claims import values
 from tracker.core import db
@@ -14,7 +15,23 @@ from tracker.questions import disputes
 
 
 def _cell(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width) or [""]
+    """Wrap to a width in terminal columns: a Chinese character takes two, so wrapping and
+    padding count with wcwidth, and text without spaces breaks between characters."""
+    lines: list[str] = []
+    for word_line in textwrap.wrap(text, width) or [""]:
+        line, used = "", 0
+        for char in word_line:
+            w = max(wcwidth(char), 0)
+            if used + w > width:
+                lines.append(line)
+                line, used = "", 0
+            line, used = line + char, used + w
+        lines.append(line)
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - wcswidth(text))
 
 
 @click.command("disputes")
@@ -43,7 +60,7 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
             for i in range(max(len(left), len(right))):
                 l_text = left[i] if i < len(left) else ""
                 r_text = right[i] if i < len(right) else ""
-                click.echo(f"  {l_text:<{column}} | {r_text}")
+                click.echo(f"  {_pad(l_text, column)} | {r_text}")
         for claim in group.disputed_claims:
             count += 1
             click.echo(f"-- disputed claim #{claim.id} ({claim.status.label})")
@@ -56,7 +73,7 @@ def _side(claim, width: int) -> list[str]:  # type: ignore[no-untyped-def]
     shown = values.display(claim)
     value = f" = {shown}" if shown else ""
     lines = [
-        f"#{claim.id} {claim.source.title[: width - 10]} ({claim.source.language})",
+        _cell(f"#{claim.id} {claim.source.title}", width - 6)[0] + f" ({claim.source.language})",
         f"{claim.speaker}{value} [{claim.status.value}]",
     ]
     lines += _cell(f"“{claim.quote}”", width)
