@@ -104,3 +104,46 @@ def test_tracker_disputes_prints_the_seeds_disputes(runner):
              if " | " in line}
     assert len(pipes) == 1
     assert "奧特曼" in result.output and "Vizepräsidentin" in result.output
+
+
+def test_values_flags_and_aliases_through_the_api(client, headers, claim_on, people, app):
+    h = headers()
+    pledge = claim_on("de", PLEDGE, "Musk pledged $1 billion.", subjects=["Elon Musk"])
+    paid = claim_on("de", PAID, "Musk gave $44 million in all.", subjects=["Elon Musk"])
+    with app.app_context():
+        qid = questions.create_question(MONEY, "money", actor=None).id
+        for cid in (pledge, paid):
+            questions.assign_question(cid, qid, actor=None)
+        db.session.commit()
+    version = client.get(f"/api/v1/claims/{pledge}", headers=h).json["version"]
+
+    not_money = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
+                           json={"value": "next spring", "version": version})
+    assert not_money.status_code == 400 and not_money.json["error"]["fields"] == {
+        "value": "not found"}
+    fixed = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
+                       json={"value": "44 million dollars", "version": version})
+    assert fixed.status_code == 200
+    assert fixed.json["value"]["display"] == "$44,000,000" and fixed.json["value"]["confirmed"]
+    stale = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
+                       json={"value": "1 billion dollars", "version": version})
+    assert stale.status_code == 409
+
+    reason = "One is pledged, one is paid."
+    flagged = client.post(f"/api/v1/questions/{qid}/contradictions", headers=h,
+                          json={"claim_ids": [paid, pledge], "reason": reason})
+    assert flagged.status_code == 201 and flagged.json["kind"] == "flagged"
+    assert flagged.json["claim_ids"] == sorted([paid, pledge])
+    elsewhere = client.post("/api/v1/questions/999999/contradictions", headers=h,
+                            json={"claim_ids": [paid, pledge], "reason": reason})
+    assert elsewhere.status_code == 404
+    malformed = client.post(f"/api/v1/questions/{qid}/contradictions", headers=h,
+                            json={"claim_ids": [paid], "reason": reason})
+    assert malformed.status_code == 400
+
+    alias = client.post(f"/api/v1/entities/{people['brockman']}/aliases", headers=h,
+                        json={"alias": "布羅克曼"})
+    assert alias.status_code == 201 and "布羅克曼" in alias.json["aliases"]
+    taken = client.post(f"/api/v1/entities/{people['brockman']}/aliases", headers=h,
+                        json={"alias": "马斯克"})
+    assert taken.status_code == 400 and "already names Elon Musk" in taken.json["error"]["message"]

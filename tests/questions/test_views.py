@@ -10,6 +10,7 @@ from flask import Flask
 from tests.questions.conftest import EN_PAID, PAID, PLEDGE
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
+from tracker.claims import services as claims_services
 from tracker.core import db
 from tracker.questions import disputes
 from tracker.questions import services as questions
@@ -109,7 +110,7 @@ def test_correcting_a_value_from_the_claim_page(app, client, auth, money):
     auth.login(Role.reviewer)
     url = f"/claims/{money['pledge']}/value"
     with app.app_context():
-        version = questions.get_claim(money["pledge"]).version
+        version = claims_services.get_claim(money["pledge"]).version
     bad = client.post(url, data={"value": "sometime soon", "version": str(version)},
                       follow_redirects=True)
     assert "No money found in “sometime soon”" in bad.text

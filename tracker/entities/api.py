@@ -70,3 +70,15 @@ def detail(entity_id: int) -> Response:
             "about": [dispute_claim_json(c) | {"question_id": c.question_id} for c in found.about],
         }
     )
+
+
+@bp.post("/<int:entity_id>/aliases")
+@require_role(Role.reviewer)
+def add_alias(entity_id: int) -> tuple[Response, int]:
+    """Body: {"alias": "奧特曼"}; claims that use the name are linked to the entity."""
+    alias = json_body().get("alias")
+    if not isinstance(alias, str):
+        raise InvalidInput("Send 'alias', the other name.", {"alias": "required"})
+    services.add_alias(entity_id, alias, actor=current_user)
+    db.session.commit()
+    return jsonify(entity_json(services.get_entity(entity_id))), 201

@@ -235,3 +235,36 @@ def put_question(claim_id: int) -> Response:
     claim = questions.assign_question(claim_id, question_id, actor=current_user)
     db.session.commit()
     return jsonify(claim_json(claim))
+
+
+@bp.put("/claims/<int:claim_id>/value")
+@require_role(Role.reviewer)
+def put_value(claim_id: int) -> Response:
+    """Body: {"value": "44 million dollars" | null, "version": N}; null extracts it again."""
+    body = json_body()
+    value, version = body.get("value"), body.get("version")
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput("'value' is text, or null to extract it again.", {"value": "invalid"})
+    if not isinstance(version, int):
+        raise InvalidInput("'version' (a number) is required.", {"version": "required"})
+    claim = questions.set_value(claim_id, value, version=version, actor=current_user)
+    db.session.commit()
+    return jsonify(claim_json(claim))
+
+
+@bp.post("/questions/<int:question_id>/contradictions")
+@require_role(Role.reviewer)
+def flag(question_id: int) -> tuple[Response, int]:
+    """Body: {"claim_ids": [A, B], "reason": "..."}: two claims of the question disagree."""
+    questions.get_question(question_id)
+    body = json_body()
+    ids = body.get("claim_ids")
+    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, int) for i in ids)):
+        raise InvalidInput("'claim_ids' is a list of two claim ids.", {"claim_ids": "invalid"})
+    if not all(get_claim(i).question_id == question_id for i in ids):
+        raise InvalidInput(
+            f"Both claims must answer question #{question_id}.", {"claim_ids": "other question"}
+        )
+    row = disputes.flag(ids[0], ids[1], str(body.get("reason", "")), actor=current_user)
+    db.session.commit()
+    return jsonify(contradiction_json(row)), 201
