@@ -60,3 +60,10 @@ def test_accepting_a_pair_without_a_question_needs_one(app_ctx, claim_on, people
     musk = entities.entity_claims(people["musk"])
     assert {c.id for c in musk.about} >= {a, b}
     assert all(c.question_id == question.id for c in musk.about if c.id in (a, b))
+
+
+def test_statement_similarity_ignores_case_and_chinese_script():
+    assert suggestions.text_similarity("馬斯克起訴OpenAI", "马斯克起诉openai") == 1.0
+    assert suggestions.text_similarity("Musk gave OpenAI $44 million.",
+                                       "musk gave openai $44 million.") == 1.0
+    assert suggestions.text_similarity("Musk gave OpenAI money.", "Brockman takes leave.") < 0.5

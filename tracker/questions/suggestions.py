@@ -24,6 +24,7 @@ from tracker.core.errors import InvalidInput, NotAllowed
 from tracker.entities.models import ClaimEntity, Entity
 from tracker.questions import services as questions
 from tracker.questions.models import AnswerKind, Decision, Question, SuggestionDecision
+from tracker.text.script import search_key
 
 #: An entity named by at least this many claims is too common to block on (like a stop word).
 COMMON_ENTITY = 1000
@@ -39,7 +40,8 @@ def _spaced(text: str) -> str:
 
 
 def text_similarity(a: str, b: str) -> float:
-    return fuzz.token_set_ratio(_spaced(a), _spaced(b)) / 100
+    """Token-set similarity in 0..1, ignoring case and traditional vs simplified script."""
+    return fuzz.token_set_ratio(_spaced(search_key(a)), _spaced(search_key(b))) / 100
 
 
 @dataclass
