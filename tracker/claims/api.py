@@ -128,31 +128,8 @@ def _subjects(body: dict[str, Any]) -> list[str] | None:
 @require_role(Role.viewer)
 def index() -> Response:
     args = request.args
-    assignee = args.get("assignee", "")
-    assignee_id = (
-        current_user.id
-        if assignee == "me"
-        else queue.UNASSIGNED
-        if assignee == "none"
-        else int(assignee)
-        if assignee.isdigit()
-        else None
-    )
-    if assignee and assignee_id is None:
-        raise InvalidInput("assignee is a user id, 'me' or 'none'.", {"assignee": "invalid"})
-    source_id = args.get("source_id", "")
-    if source_id and not source_id.isdigit():
-        raise InvalidInput("source_id must be a whole number.", {"source_id": "invalid"})
-    filters = queue.ClaimFilter(
-        status=args.get("status") or None,
-        source_id=int(source_id) if source_id else None,
-        language=args.get("language") or None,
-        speaker=args.get("speaker") or None,
-        assignee_id=assignee_id,
-        q=args.get("q") or None,
-        include_deleted=args.get("include_deleted") in {"1", "true"}
-        and current_user.can(Role.editor),
-        sort=args.get("sort") or "updated",
+    filters = queue.filter_from_args(
+        args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
     )
     page, per_page = check_page_args(
         args.get("page", 1),

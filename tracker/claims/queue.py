@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -55,6 +56,42 @@ def _evidence_with(stance: Stance) -> sa.Exists:
             Evidence.is_deleted.is_(False),
         )
         .exists()
+    )
+
+
+def filter_from_args(
+    args: Mapping[str, str], *, user_id: int | None, may_see_deleted: bool
+) -> ClaimFilter:
+    """The filter a query string asks for, the same for the queue page, the API and exports.
+
+    ``assignee`` is a user id, ``me`` or ``none``; ``deleted`` (or ``include_deleted``) is
+    honoured only for those who may see deleted claims.
+
+    :raises InvalidInput: a malformed assignee or source id.
+    """
+    assignee = args.get("assignee", "")
+    assignee_id: int | None = None
+    if assignee == "me":
+        assignee_id = user_id
+    elif assignee == "none":
+        assignee_id = UNASSIGNED
+    elif assignee:
+        if not assignee.isdigit():
+            raise InvalidInput("assignee is a user id, 'me' or 'none'.", {"assignee": "invalid"})
+        assignee_id = int(assignee)
+    source_id = args.get("source_id", "").strip()
+    if source_id and not source_id.isdigit():
+        raise InvalidInput("source_id must be a whole number.", {"source_id": "invalid"})
+    deleted = args.get("deleted") or args.get("include_deleted") or ""
+    return ClaimFilter(
+        status=args.get("status") or None,
+        source_id=int(source_id) if source_id else None,
+        language=args.get("language") or None,
+        speaker=args.get("speaker") or None,
+        assignee_id=assignee_id,
+        q=args.get("q") or None,
+        include_deleted=deleted.lower() in {"1", "true"} and may_see_deleted,
+        sort=args.get("sort") or "updated",
     )
 
 

@@ -362,27 +362,14 @@ def history(claim_id: int) -> str:
 # --- the review queue -----------------------------------------------------------------------
 
 
-def queue_filter_from_args(form: QueueFilterForm) -> queue.ClaimFilter:
-    """The queue filter the URL asks for ('me' and 'none' as assignee work too)."""
-    assignee = request.args.get("assignee", "")
-    assignee_id: int | None = None
-    if assignee == "me":
-        assignee_id = current_user.id
-    elif assignee == "none":
-        assignee_id = queue.UNASSIGNED
-    elif assignee:
-        assignee_id = int(assignee) if assignee.isdigit() else abort(400, "Unknown assignee.")
-    source_id = request.args.get("source_id", "")
-    return queue.ClaimFilter(
-        status=request.args.get("status") or None,
-        source_id=int(source_id) if source_id.isdigit() else None,
-        language=request.args.get("language") or None,
-        speaker=request.args.get("speaker") or None,
-        assignee_id=assignee_id,
-        q=request.args.get("q") or None,
-        include_deleted=bool(request.args.get("deleted")) and current_user.can(Role.editor),
-        sort=request.args.get("sort") or "updated",
-    )
+def queue_filter_from_args() -> queue.ClaimFilter:
+    """The queue filter the URL asks for; a malformed one is a 400."""
+    try:
+        return queue.filter_from_args(
+            request.args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
+        )
+    except InvalidInput as exc:
+        abort(400, exc.message)
 
 
 @bp.get("/claims")
@@ -400,7 +387,7 @@ def index() -> str:
         request.args.get("per_page", current_app.config["PAGE_SIZE"]),
         current_app.config["API_MAX_PAGE_SIZE"],
     )
-    page = queue.list_claims(queue_filter_from_args(form), page_number, per_page)
+    page = queue.list_claims(queue_filter_from_args(), page_number, per_page)
     assign_form = AssignForm()
     assign_form.assignee_id.choices = _assignee_choices(reviewers)
     return render_template("claims/index.html", form=form, page=page, assign_form=assign_form)
