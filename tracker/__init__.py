@@ -48,14 +48,27 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from tracker.claims.views import bp as claims_bp
     from tracker.entities.api import bp as entities_api_bp
     from tracker.entities.views import bp as entities_bp
+    from tracker.exports.api import bp as exports_api_bp
+    from tracker.exports.views import bp as exports_bp
     from tracker.questions.api import bp as questions_api_bp
     from tracker.questions.views import bp as questions_bp
     from tracker.sources.api import bp as sources_api_bp
     from tracker.sources.views import bp as sources_bp
 
-    for blueprint in (accounts_bp, sources_bp, claims_bp, questions_bp, entities_bp, audit_bp):
+    for blueprint in (
+        accounts_bp,
+        sources_bp,
+        claims_bp,
+        questions_bp,
+        entities_bp,
+        audit_bp,
+        exports_bp,
+    ):
         app.register_blueprint(blueprint)
-    api.init_app(app, [sources_api_bp, claims_api_bp, questions_api_bp, entities_api_bp])
+    api.init_app(
+        app,
+        [sources_api_bp, claims_api_bp, questions_api_bp, entities_api_bp, exports_api_bp],
+    )
 
     from tracker.cli import register_commands
 

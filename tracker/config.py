@@ -23,6 +23,13 @@ def defaults() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "FORCE_HTTPS": False,
         "SQL_ECHO": False,
+        # Who publishes the reviews (ClaimReview `author`) and where this instance is reached
+        # from outside (absolute links in exports; default: the URL of the request).
+        "REVIEW_ORG_NAME": "factcheck-tracker",
+        "REVIEW_ORG_URL": None,
+        "PUBLIC_BASE_URL": None,
+        # Let anyone read the public page of a claim with a verdict, without logging in.
+        "PUBLIC_READING": False,
     }
 
 
@@ -35,6 +42,11 @@ def from_environment() -> dict[str, Any]:
         env["SECRET_KEY"] = key
     if size := os.environ.get("MAX_SOURCE_BYTES"):
         env["MAX_SOURCE_BYTES"] = int(size)
+    for name in ("REVIEW_ORG_NAME", "REVIEW_ORG_URL", "PUBLIC_BASE_URL"):
+        if value := os.environ.get(name):
+            env[name] = value
+    if os.environ.get("PUBLIC_READING", "").lower() in {"1", "true", "yes"}:
+        env["PUBLIC_READING"] = True
     if os.environ.get("FORCE_HTTPS", "").lower() in {"1", "true", "yes"}:
         env["FORCE_HTTPS"] = True
         env["SESSION_COOKIE_SECURE"] = True

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
+from tracker.core import db
 from tracker.core.errors import InvalidInput
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Source
@@ -155,3 +156,11 @@ def list_claims(filters: ClaimFilter, page: int = 1, per_page: int = 50) -> Page
         .order_by(*SORTS[filters.sort])
     )
     return paginate(stmt, page, per_page)
+
+
+def count_claims(filters: ClaimFilter, statuses: frozenset[ClaimStatus] | None = None) -> int:
+    """How many claims a filter selects (one COUNT), optionally only those in ``statuses``."""
+    stmt = filtered(filters)
+    if statuses is not None:
+        stmt = stmt.where(Claim.status.in_(sorted(statuses)))
+    return db.session.scalar(stmt.with_only_columns(sa.func.count(Claim.id))) or 0

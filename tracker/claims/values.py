@@ -4,7 +4,9 @@ one that answers its question (extracted, or corrected by a reviewer)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -114,27 +116,38 @@ def parse_value(text: str, kind: AnswerKind | None, language: str | None = None)
     return values[0]
 
 
-def value_of(claim: Claim) -> Value | None:
-    """The claim's answer value as a `Value`, for comparing with other claims."""
-    if claim.value_kind is None:
+def value_from(fields: Mapping[str, Any]) -> Value | None:
+    """A stored answer value (the VALUE_FIELDS columns, by name) as a `Value`."""
+    if fields["value_kind"] is None:
         return None
+    text = fields["value_text"] or ""
     return Value(
-        kind=ValueKind(claim.value_kind),
-        low=claim.value_low,
-        high=claim.value_high,
-        unit=claim.value_unit or "",
-        text=claim.value_text or "",
+        kind=ValueKind(fields["value_kind"]),
+        low=fields["value_low"],
+        high=fields["value_high"],
+        unit=fields["value_unit"] or "",
+        text=text,
         start=0,
-        end=len(claim.value_text or ""),
-        approximate=claim.is_value_approximate,
-        label=claim.value_label or "",
+        end=len(text),
+        approximate=bool(fields["is_value_approximate"]),
+        label=fields["value_label"] or "",
     )
 
 
-def display(claim: Claim) -> str | None:
-    """The answer value as the tracker reads it (`$44,000,000`), or None."""
-    value = value_of(claim)
+def value_of(claim: Claim) -> Value | None:
+    """The claim's answer value as a `Value`, for comparing with other claims."""
+    return value_from(snapshot(claim))
+
+
+def display_of(fields: Mapping[str, Any]) -> str | None:
+    """A stored answer value as the tracker reads it (`$44,000,000`), or None."""
+    value = value_from(fields)
     return describe(value) if value is not None else None
+
+
+def display(claim: Claim) -> str | None:
+    """The claim's answer value as the tracker reads it (`$44,000,000`), or None."""
+    return display_of(snapshot(claim))
 
 
 def snapshot(claim: Claim) -> dict[str, object]:
@@ -151,10 +164,12 @@ __all__ = [
     "Decimal",
     "blocking_key",
     "display",
+    "display_of",
     "found_values",
     "parse_value",
     "refresh_values",
     "set_confirmed_value",
     "snapshot",
+    "value_from",
     "value_of",
 ]

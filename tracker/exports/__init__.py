@@ -1,0 +1,1 @@
+"""Exports and interchange: CSV, JSON, ClaimReview, Web Annotations, dump and restore."""

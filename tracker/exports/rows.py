@@ -1,0 +1,204 @@
+"""Claims read for export: the queue's filters, in id order, a batch at a time.
+
+Rows are plain dataclasses read with Core SELECTs (nothing stays in the session's identity
+map), so an export of any size holds one batch in memory. Source texts are never loaded: the
+few characters around a quote that annotations need are cut out by the database (``substr``
+counts characters on SQLite and PostgreSQL alike, as our offsets do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from tracker.accounts.models import User
+from tracker.audit.models import AuditAction, AuditEntry
+from tracker.claims import values
+from tracker.claims.models import Claim, ClaimStatus, Evidence
+from tracker.claims.queue import ClaimFilter, filtered
+from tracker.core import db
+from tracker.entities.models import ClaimEntity, Entity, EntityRole
+from tracker.questions.models import Question
+from tracker.sources.models import Source
+
+BATCH = 500
+#: Characters of context kept on each side of a quote (W3C TextQuoteSelector prefix/suffix).
+CONTEXT = 32
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    url: str
+    title: str
+    stance: str
+    publisher: str | None
+    published: str | None
+
+
+@dataclass
+class ClaimRow:
+    id: int
+    statement: str
+    quote: str
+    start: int
+    end: int
+    speaker: str
+    subjects: list[str]
+    status: ClaimStatus
+    rationale: str | None
+    source_id: int
+    source_title: str
+    source_url: str | None
+    source_language: str
+    source_published: date | None
+    question_id: int | None
+    question: str | None
+    value: str | None
+    created_at: datetime
+    updated_at: datetime
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    #: Who set the current status, and when (the claim's creation if never changed).
+    reviewer: str | None = None
+    verdict_at: datetime | None = None
+    #: The speaker resolved to a person or organisation, when the tracker knows them.
+    speaker_name: str | None = None
+    speaker_kind: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+
+
+def _columns(with_context: bool) -> list[sa.ColumnElement[object]]:
+    columns: list[sa.ColumnElement[object]] = [
+        Claim.id,
+        Claim.statement,
+        Claim.quote,
+        Claim.start,
+        Claim.end,
+        Claim.speaker,
+        Claim.subjects,
+        Claim.status,
+        Claim.rationale,
+        Claim.source_id,
+        Source.title,
+        Source.url,
+        Source.language,
+        Source.published,
+        Claim.question_id,
+        Question.text,
+        Claim.created_at,
+        Claim.updated_at,
+        *(getattr(Claim, name) for name in values.VALUE_FIELDS),
+    ]
+    if with_context:
+        before = sa.case((Claim.start > CONTEXT, CONTEXT), else_=Claim.start)
+        columns += [
+            sa.func.substr(Source.text, Claim.start - before + 1, before).label("prefix"),
+            sa.func.substr(Source.text, Claim.end + 1, CONTEXT).label("suffix"),
+        ]
+    return columns
+
+
+def iter_claim_rows(
+    filters: ClaimFilter,
+    *,
+    statuses: frozenset[ClaimStatus] | None = None,
+    with_context: bool = False,
+    batch: int = BATCH,
+) -> Iterator[list[ClaimRow]]:
+    """Batches of the claims the filter selects (the filter's sort is ignored: id order).
+
+    ``statuses`` narrows further (ClaimReview takes only verdicts).
+    """
+    base = (
+        filtered(filters)
+        .with_only_columns(*_columns(with_context))
+        .join_from(Claim, Source, Claim.source_id == Source.id)
+        .outerjoin(Question, Claim.question_id == Question.id)
+    )
+    if statuses is not None:
+        base = base.where(Claim.status.in_(sorted(statuses)))
+    last = 0
+    while True:
+        rows = db.session.execute(base.where(Claim.id > last).order_by(Claim.id).limit(batch))
+        found = [_row(r, with_context) for r in rows]
+        if not found:
+            return
+        _add_details(found)
+        yield found
+        last = found[-1].id
+
+
+def _row(r: sa.Row[tuple[object, ...]], with_context: bool) -> ClaimRow:
+    m = r._mapping
+    claim_values = {name: m[getattr(Claim, name)] for name in values.VALUE_FIELDS}
+    return ClaimRow(
+        id=m[Claim.id],
+        statement=m[Claim.statement],
+        quote=m[Claim.quote],
+        start=m[Claim.start],
+        end=m[Claim.end],
+        speaker=m[Claim.speaker],
+        subjects=list(m[Claim.subjects] or []),
+        status=m[Claim.status],
+        rationale=m[Claim.rationale],
+        source_id=m[Claim.source_id],
+        source_title=m[Source.title],
+        source_url=m[Source.url],
+        source_language=m[Source.language],
+        source_published=m[Source.published],
+        question_id=m[Claim.question_id],
+        question=m[Question.text],
+        value=values.display_of(claim_values),
+        created_at=m[Claim.created_at],
+        updated_at=m[Claim.updated_at],
+        prefix=m["prefix"] if with_context else "",
+        suffix=m["suffix"] if with_context else "",
+    )
+
+
+def _add_details(rows: list[ClaimRow]) -> None:
+    """Evidence, reviewer and resolved speaker for one batch: three queries."""
+    by_id = {row.id: row for row in rows}
+    ids = list(by_id)
+    for claim_id, url, title, stance, publisher, published in db.session.execute(
+        sa.select(
+            Evidence.claim_id,
+            Evidence.url,
+            Evidence.title,
+            Evidence.stance,
+            Evidence.publisher,
+            Evidence.published,
+        )
+        .where(Evidence.claim_id.in_(ids), Evidence.is_deleted.is_(False))
+        .order_by(Evidence.claim_id, Evidence.id)
+    ):
+        by_id[claim_id].evidence.append(
+            EvidenceRow(url, title, stance.value, publisher, published)
+        )
+    # The status was set by the newest entry that changed it, or by the creation.
+    verdicts: dict[int, tuple[str | None, datetime]] = {}
+    for claim_id, username, at in db.session.execute(
+        sa.select(AuditEntry.claim_id, User.username, AuditEntry.at)
+        .outerjoin(User, AuditEntry.actor_id == User.id)
+        .where(
+            AuditEntry.claim_id.in_(ids),
+            AuditEntry.entity_type == "claim",
+            sa.or_(AuditEntry.field == "status", AuditEntry.action == AuditAction.create),
+        )
+        .order_by(AuditEntry.claim_id, AuditEntry.id)
+    ):
+        verdicts[claim_id] = (username, at)
+    for claim_id, (username, at) in verdicts.items():
+        by_id[claim_id].reviewer, by_id[claim_id].verdict_at = username, at
+    speakers: dict[int, tuple[str, str]] = {}
+    for claim_id, name, kind in db.session.execute(
+        sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)
+        .join(Entity, ClaimEntity.entity_id == Entity.id)
+        .where(ClaimEntity.claim_id.in_(ids), ClaimEntity.role == EntityRole.speaker)
+    ):
+        speakers[claim_id] = (name, kind.value)
+    for claim_id, (name, kind) in speakers.items():
+        by_id[claim_id].speaker_name, by_id[claim_id].speaker_kind = name, kind
