@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Request, abort, request
+from flask import Flask, Request, abort, current_app, request
 from flask_login import LoginManager, current_user
 
 from tracker.accounts import services as accounts
@@ -45,12 +45,19 @@ def is_token_request() -> bool:
     return bool(request.environ.get("tracker.token_auth"))
 
 
-def require_role(role: Role) -> Callable[[F], F]:
-    """Let the view run only for a logged-in user whose role includes `role`."""
+def require_role(role: Role, *, public_when: str | None = None) -> Callable[[F], F]:
+    """Let the view run only for a logged-in user whose role includes `role`.
+
+    ``public_when`` names a setting (e.g. PUBLIC_READING): when it is on, anonymous visitors
+    may use the view too, and the view decides what they see.
+    """
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            public = bool(public_when and current_app.config.get(public_when))
+            if public and not current_user.is_authenticated:
+                return view(*args, **kwargs)
             if not current_user.is_authenticated:
                 if request.path.startswith("/api/"):
                     abort(401, "Log in or send an API token (Authorization: Bearer ...).")
@@ -60,6 +67,7 @@ def require_role(role: Role) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         wrapped.required_role = role  # type: ignore[attr-defined]
+        wrapped.public_when = public_when  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

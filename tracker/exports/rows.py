@@ -112,14 +112,7 @@ def iter_claim_rows(
 
     ``statuses`` narrows further (ClaimReview takes only verdicts).
     """
-    base = (
-        filtered(filters)
-        .with_only_columns(*_columns(with_context))
-        .join_from(Claim, Source, Claim.source_id == Source.id)
-        .outerjoin(Question, Claim.question_id == Question.id)
-    )
-    if statuses is not None:
-        base = base.where(Claim.status.in_(sorted(statuses)))
+    base = _select(filters, statuses, with_context)
     last = 0
     while True:
         rows = db.session.execute(base.where(Claim.id > last).order_by(Claim.id).limit(batch))
@@ -129,6 +122,29 @@ def iter_claim_rows(
         _add_details(found)
         yield found
         last = found[-1].id
+
+
+def _select(
+    filters: ClaimFilter, statuses: frozenset[ClaimStatus] | None, with_context: bool
+) -> sa.Select[tuple[object, ...]]:
+    stmt = (
+        filtered(filters)
+        .with_only_columns(*_columns(with_context))
+        .join_from(Claim, Source, Claim.source_id == Source.id)
+        .outerjoin(Question, Claim.question_id == Question.id)
+    )
+    if statuses is not None:
+        stmt = stmt.where(Claim.status.in_(sorted(statuses)))
+    return stmt
+
+
+def claim_row(claim_id: int) -> ClaimRow | None:
+    """One claim as an export row (not deleted), or None."""
+    found = db.session.execute(_select(ClaimFilter(), None, False).where(Claim.id == claim_id))
+    rows = [_row(r, False) for r in found]
+    if rows:
+        _add_details(rows)
+    return rows[0] if rows else None
 
 
 def _row(r: sa.Row[tuple[object, ...]], with_context: bool) -> ClaimRow:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts import services as accounts
@@ -10,7 +11,8 @@ from tracker.accounts.models import Role
 from tracker.claims import queue
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
-from tracker.exports.claimreview import RATINGS
+from tracker.exports import rows, services
+from tracker.exports.claimreview import PUBLIC_PATH, RATINGS, claim_review, public_url
 from tracker.exports.forms import ExportForm
 from tracker.exports.http import download, export_request
 
@@ -55,3 +57,25 @@ def download_page() -> Response | tuple[str, int]:
         return download(export)
     except InvalidInput as exc:
         return render_template("exports/index.html", form=_form(), error=exc.message), 400
+
+
+@bp.get(PUBLIC_PATH.replace("{claim_id}", "<int:claim_id>"))
+@require_role(Role.viewer, public_when="PUBLIC_READING")
+def review(claim_id: int) -> tuple[str, int]:
+    """A claim's public page: its verdict and evidence, with its ClaimReview in the head.
+
+    Anonymous visitors (when PUBLIC_READING is on) see only claims with a verdict; logged-in
+    users also see, marked as unpublished, claims still under review.
+    """
+    row = rows.claim_row(claim_id)
+    published = row is not None and row.status in RATINGS
+    if row is None or (not published and not current_user.is_authenticated):
+        abort(404)
+    base_url, publisher = services.publishing(current_app.config, request.url_root)
+    return render_template(
+        "exports/review.html",
+        row=row,
+        rating=RATINGS.get(row.status),
+        claim_review=claim_review(row, base_url, publisher) if published else None,
+        public_url=public_url(base_url, row.id),
+    ), 200
