@@ -85,10 +85,23 @@ def serve(host: str, port: int, threads: int) -> None:
 
 def register_commands(app: Flask) -> None:
     from tracker.accounts.cli import tokens_cli, users_cli
+    from tracker.claims.cli import claims_cli
+    from tracker.exports.cli import commands as exports_commands
     from tracker.questions.cli import disputes_command
     from tracker.sources.cli import sources_cli
 
-    for command in (db_cli, seed, serve, sources_cli, users_cli, tokens_cli, disputes_command):
+    for command in (
+        db_cli,
+        seed,
+        serve,
+        sources_cli,
+        users_cli,
+        tokens_cli,
+        claims_cli,
+        disputes_command,
+    ):
+        app.cli.add_command(command)
+    for command in exports_commands:
         app.cli.add_command(command)
 
 

@@ -17,6 +17,7 @@ from tracker.exports import bulk
 from tracker.exports import services as exports
 from tracker.exports.rows import iter_claim_rows
 from tracker.exports.services import ExportFormat, ExportRequest
+from tracker.questions import services as questions
 from tracker.sources import services as sources
 
 ARTICLE = (
@@ -97,6 +98,8 @@ def test_exported_claims_import_back_the_same_in_every_format(app_ctx, source_id
                                                           stance="refutes"), actor=None)
     claims.edit_claim(first.id, claims.ClaimChanges(status="false", rationale="$44.6M."),
                       version=first.version, actor=None)
+    money = questions.create_question("How much did Musk give OpenAI?", "money", actor=None)
+    questions.assign_question(first.id, money.id, actor=None)
     claims.mark_claim(source_id, claims.ClaimDraft(
         start=ARTICLE.index("奧特曼"), end=ARTICLE.index("奧特曼") + 10,
         statement="Altman says the promise was kept.", speaker="Sam Altman"), actor=None)
@@ -109,7 +112,8 @@ def test_exported_claims_import_back_the_same_in_every_format(app_ctx, source_id
         report = _load(text, fmt)
         assert report.errors == [] and len(report.added) == 2, fmt
         after = _summary()
-        keep = ("statement", "quote", "start", "end", "speaker", "status", "rationale")
+        keep = ("statement", "quote", "start", "end", "speaker", "status", "rationale",
+                "question", "value")
         assert [{k: c[k] for k in keep} for c in after] == [
             {k: c[k] for k in keep} for c in before], fmt
         assert [c["evidence"] for c in after][0][0]["url"] == URL

@@ -71,6 +71,10 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
 def ensure_admin(username: str = "admin") -> str | None:
     """Create the first administrator when there is no user at all.
 

@@ -231,9 +231,8 @@ def _import_one(data: dict[str, Any], actor: User | None) -> Claim:
             version=claim.version,
             actor=actor,
         )
-    question = _text(data, "question")
-    if isinstance(data.get("question"), dict):
-        question = _text(data["question"], "text")
+    nested = data.get("question")
+    question = _text(nested, "text") if isinstance(nested, dict) else _text(data, "question")
     if question:
         target = questions.find_question(question) or questions.create_question(
             question, actor=actor

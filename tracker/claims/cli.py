@@ -1,0 +1,64 @@
+"""tracker claims ...: claims in bulk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from tracker.accounts import services as accounts
+from tracker.core import db
+from tracker.core.errors import TrackerError
+from tracker.exports import bulk
+
+claims_cli = AppGroup("claims", help="Claims in bulk.")
+
+
+@claims_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(bulk.FORMATS), help="Default: by extension.")
+@click.option("--skip-bad", is_flag=True, help="Load the good rows; write the bad ones aside.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --skip-bad writes the bad rows (default: FILE.rejects.csv or .jsonl).",
+)
+@click.option("--user", "username", help="Record the claims as added by this user.")
+def import_command(
+    file: Path, fmt: str | None, skip_bad: bool, rejects: Path | None, username: str | None
+) -> None:
+    """Add the claims in FILE (CSV, JSON or JSON Lines, as `tracker export` writes them).
+
+    Each row's quote must be found in its source. Without --skip-bad a file with a bad row
+    loads nothing, and every bad row is listed with its line.
+    """
+    try:
+        actor = accounts.find_user(username) if username else None
+        if username and actor is None:
+            raise click.ClickException(f"There is no user {username!r}.")
+        fmt = fmt or bulk.format_of(file.name)
+        text = file.read_text(encoding="utf-8")
+        report = bulk.import_claims(bulk.read_records(text, fmt), actor=actor, skip_bad=skip_bad)
+    except UnicodeDecodeError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file} is not UTF-8 ({exc.reason}); nothing loaded.") from None
+    except TrackerError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message} Nothing loaded.") from None
+    for error in report.errors:
+        click.echo(f"{file}:{error.line}: {error.message}", err=True)
+    if report.errors and not skip_bad:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{len(report.errors)} of {report.total} rows are bad; nothing loaded "
+            "(fix them, or use --skip-bad)."
+        )
+    db.session.commit()
+    if report.errors:
+        target = rejects or file.with_name(
+            file.name + (".rejects.csv" if fmt == "csv" else ".rejects.jsonl")
+        )
+        target.write_text(bulk.write_rejects(report.errors, fmt), encoding="utf-8")
+        click.echo(f"{len(report.errors)} bad rows written to {target}.")
+    click.echo(f"{len(report.added)} claims added from {file}.")
