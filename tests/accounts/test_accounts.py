@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
 from tracker.accounts import services
 from tracker.accounts.models import Role
+from tracker.audit.models import AuditEntry
 from tracker.core import db
-from tracker.core.errors import Duplicate, InvalidInput
+from tracker.core.errors import Duplicate, InvalidInput, NotAllowed
 
 
 def test_passwords_are_hashed_and_checked(app_ctx):
@@ -151,3 +153,16 @@ def test_admins_manage_users_and_cannot_remove_the_last_admin(client, auth, app)
     assert "last active administrator" in locked.text
     history = client.get(f"/activity?user={admin.id}").text
     assert "role" in history and "editor" in history
+
+
+def test_only_administrators_set_passwords_and_it_is_logged(app_ctx, make_user):
+    user = make_user(Role.reviewer)
+    admin = make_user(Role.admin)
+    with pytest.raises(NotAllowed):
+        services.set_password(user.username, "long enough pass", actor=user)
+    with pytest.raises(InvalidInput, match="at least"):
+        services.set_password(user.username, "short", actor=admin)
+    services.set_password(user.username, "long enough pass", actor=admin)
+    assert services.authenticate(user.username, "long enough pass") is not None
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.field == "password"))
+    assert entry is not None and entry.after == "changed" and "scrypt" not in str(entry.before)

@@ -370,8 +370,25 @@ def test_password_hashes_and_tokens_only_with_the_flag(reviewed, fresh_database)
         db.session.commit()
         assert accounts.authenticate("chief", PASSWORD) is None
         assert accounts.user_for_token(reviewed.token) is None
-    response = app.test_client().post("/login", data={"username": "chief", "password": PASSWORD})
+    client = app.test_client()
+    response = client.post("/login", data={"username": "chief", "password": PASSWORD})
     assert response.status_code == 401
+    # A browser session from before the restore (same SECRET_KEY) no longer lets them in.
+    with app.app_context():
+        chief = accounts.find_user("chief")
+        assert chief is not None and not chief.has_usable_password
+    with client.session_transaction() as session:
+        session["_user_id"] = str(chief.id)
+        session["_fresh"] = True
+    assert client.get("/sources").status_code == 302
+    # An administrator sets a password, and they are back.
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-password", "chief", "--password-stdin"], input="a new password!\n"
+    )
+    assert result.exit_code == 0, result.output
+    response = client.post("/login", data={"username": "chief", "password": "a new password!"})
+    assert response.status_code == 302
+    assert client.get("/sources").status_code == 200
     app.extensions["tracker.engine"].dispose()
 
 

@@ -39,6 +39,23 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created user {user.username} with role {user.role.value}.")
 
 
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password (e.g. after a restore without password hashes)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        services.set_password(username, password, actor=None)
+        db.session.commit()
+    except TrackerError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"New password set for {username}.")
+
+
 @users_cli.command("ensure-admin")
 @click.option("--username", default="admin", show_default=True)
 def ensure_admin(username: str) -> None:

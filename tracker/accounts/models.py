@@ -39,6 +39,11 @@ ROLE_LABELS = {
 }
 
 
+#: A password hash that starts with this matches no password: accounts restored from a dump
+#: made without hashes carry one until an administrator sets a new password.
+UNUSABLE_PASSWORD_PREFIX = "!"
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -57,6 +62,11 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @property
+    def has_usable_password(self) -> bool:
+        """False for an account restored without its hash (see UNUSABLE_PASSWORD_PREFIX)."""
+        return not self.password_hash.startswith(UNUSABLE_PASSWORD_PREFIX)
 
     def can(self, role: Role) -> bool:
         return self.is_active and self.role.includes(role)

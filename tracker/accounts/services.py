@@ -59,8 +59,8 @@ def create_user(username: str, password: str, role: Role | str) -> User:
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this name and password, or None."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.has_usable_password:
+        check_password_hash(_DUMMY_HASH, password)  # the same time whatever the reason
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
@@ -69,6 +69,36 @@ def authenticate(username: str, password: str) -> User | None:
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def set_password(username: str, password: str, *, actor: User | None) -> User:
+    """Give a user a new password (administrators, or the system); logged without the hash.
+
+    :raises NotAllowed: the actor is not an administrator.
+    :raises NotFound: no such user.
+    :raises InvalidInput: the password is too short.
+    """
+    if actor is not None and not actor.can(Role.admin):
+        raise NotAllowed("Setting passwords needs the admin role.")
+    user = find_user(username)
+    if user is None:
+        raise NotFound(f"There is no user {username!r}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": "too short"},
+        )
+    had = user.has_usable_password
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    audit.record(
+        actor,
+        "user",
+        user.id,
+        AuditAction.update,
+        changes={"password": ("set" if had else "none", "changed")},
+    )
+    db.session.flush()
+    return user
 
 
 def find_user(username: str) -> User | None:

@@ -23,7 +23,9 @@ login_manager.login_message_category = "info"
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     user = accounts.get_user(int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    # A restore without password hashes also ends the sessions of the accounts it restored.
+    usable = user is not None and user.is_active and user.has_usable_password
+    return user if usable else None
 
 
 @login_manager.request_loader

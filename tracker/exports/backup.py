@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from tracker.accounts.models import UNUSABLE_PASSWORD_PREFIX
 from tracker.core import db, migrate
 from tracker.core.db import Base, DecimalString, utcnow
 from tracker.core.errors import TrackerError
@@ -42,7 +43,9 @@ VERSION = 1
 #: What a user restored from a dump without passwords gets instead of a hash. Werkzeug's
 #: ``check_password_hash`` returns False for a value without two ``$`` (it never raises), so no
 #: password matches it and the user cannot log in until a new password is set.
-UNUSABLE_PASSWORD_HASH = "!unusable: restored from a dump made without password hashes"
+UNUSABLE_PASSWORD_HASH = (
+    UNUSABLE_PASSWORD_PREFIX + "unusable: restored from a dump made without password hashes"
+)
 
 #: Columns left out of a dump unless asked for, and what restore puts there instead.
 SECRET_COLUMNS: dict[tuple[str, str], str] = {("users", "password_hash"): UNUSABLE_PASSWORD_HASH}

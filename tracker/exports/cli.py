@@ -76,9 +76,8 @@ def restore_command(path: Path) -> None:
     if report.users_without_password:
         click.echo(
             f"The dump had no password hashes: its {report.users_without_password} users cannot "
-            "log in until a new password is set for them; `tracker users create NAME --role "
-            "admin` makes a new administrator. Browser sessions signed with this instance's "
-            "SECRET_KEY stay valid: change the key to end them."
+            "log in (and their old browser sessions no longer work) until a password is set "
+            "with `tracker users set-password NAME`."
         )
 
 
