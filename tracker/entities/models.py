@@ -64,7 +64,8 @@ class ClaimEntity(Base):
     """A claim is about, by, or mentions an entity (kept in step by the claim services)."""
 
     __tablename__ = "claim_entities"
-    __table_args__ = (sa.Index("ix_claim_entities_entity_id_role", "entity_id", "role"),)
+    # Suggestions walk an entity's claims newest first (bench/suggest_speed.py).
+    __table_args__ = (sa.Index("ix_claim_entities_entity_id_claim_id", "entity_id", "claim_id"),)
 
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True

@@ -125,6 +125,8 @@ class Contradiction(Base):
         sa.UniqueConstraint("claim_a_id", "claim_b_id", "kind"),
         sa.CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
         sa.Index("ix_contradictions_state_question_id", "state", "question_id"),
+        sa.Index("ix_contradictions_question_id", "question_id"),
+        sa.Index("ix_contradictions_claim_b_id", "claim_b_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
