@@ -13,8 +13,9 @@ from tracker.questions import disputes
 from tracker.questions import services as questions
 from tracker.sources import services as sources
 
-#: Routes anyone may reach: logging in and out, the home redirect, static files.
-PUBLIC = {"accounts.login", "accounts.logout", "sources.home", "static"}
+#: Routes anyone may reach: logging in and out, the home redirect, static files, and the API's
+#: OpenAPI document (the operations it lists still need their roles).
+PUBLIC = {"accounts.login", "accounts.logout", "sources.home", "static", "openapi.document"}
 ROLES = [None, *Role]
 
 

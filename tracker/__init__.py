@@ -46,6 +46,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.claims.api import bp as claims_api_bp
     from tracker.claims.views import bp as claims_bp
+    from tracker.core.openapi import bp as openapi_bp
     from tracker.entities.api import bp as entities_api_bp
     from tracker.entities.views import bp as entities_bp
     from tracker.exports.api import bp as exports_api_bp
@@ -67,7 +68,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     api.init_app(
         app,
-        [sources_api_bp, claims_api_bp, questions_api_bp, entities_api_bp, exports_api_bp],
+        [
+            sources_api_bp,
+            claims_api_bp,
+            questions_api_bp,
+            entities_api_bp,
+            exports_api_bp,
+            openapi_bp,
+        ],
     )
 
     from tracker.cli import register_commands

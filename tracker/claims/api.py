@@ -10,17 +10,178 @@ from werkzeug.wrappers import Response
 
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
-from tracker.audit.models import AuditEntry
+from tracker.audit.models import AuditAction, AuditEntry
 from tracker.claims import queue, services, values
-from tracker.claims.models import Claim, Evidence
+from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.core import db
-from tracker.core.api import json_body, page_json
+from tracker.core.api import int_arg, json_body, page_json
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
+from tracker.core.openapi import nullable, page_of, string
 from tracker.core.pagination import check_page_args
 from tracker.sources.models import Source
 
 bp = Blueprint("claims_api", __name__, url_prefix="/api/v1/claims")
+
+_STATUSES = [s.value for s in ClaimStatus]
+_STANCES = [s.value for s in Stance]
+_SPAN = {
+    "start": {"type": "integer", "minimum": 0, "description": "Offset into the source text."},
+    "end": {"type": "integer", "minimum": 1, "description": "Offset just after the quote."},
+    "quote": {"type": "string", "description": "source.text[start:end], exactly."},
+}
+_CLAIM_TEXT = {
+    "statement": string(description="What the claim says, in the reviewer's words."),
+    "speaker": string(services.MAX_SPEAKER, description="Who says it (default: the article)."),
+    "subjects": {
+        "type": "array",
+        "maxItems": services.MAX_SUBJECTS,
+        "items": string(services.MAX_SPEAKER),
+    },
+    "status": {"type": "string", "enum": _STATUSES},
+    "rationale": nullable(string(description="Why the verdict; required for a verdict.")),
+}
+_QUERY_STRING = {"in": "query", "schema": {"type": "string"}}
+#: What this module reads and answers, for the OpenAPI document (tracker/core/openapi.py).
+OPENAPI_COMPONENTS: dict[str, Any] = {
+    "schemas": {
+        "Evidence": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "url": {"type": "string"},
+                "title": {"type": "string"},
+                "publisher": nullable({"type": "string"}),
+                "published": nullable({"type": "string", "description": "YYYY[-MM[-DD]]"}),
+                "stance": {"type": "string", "enum": _STANCES},
+                "passage": nullable({"type": "string"}),
+                "added_by": nullable({"type": "string"}),
+                "added_at": {"type": "string", "format": "date-time"},
+                "is_deleted": {"type": "boolean"},
+            },
+        },
+        "Value": {
+            "type": "object",
+            "description": "The claim's answer to its question (exact decimals as text).",
+            "properties": {
+                "kind": {"type": "string"},
+                "low": nullable({"type": "string"}),
+                "high": nullable({"type": "string"}),
+                "unit": nullable({"type": "string"}),
+                "label": nullable({"type": "string"}),
+                "text": nullable({"type": "string"}),
+                "display": nullable({"type": "string"}),
+                "approximate": {"type": "boolean"},
+                "confirmed": {"type": "boolean"},
+            },
+        },
+        "Claim": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "source_id": {"type": "integer"},
+                **_SPAN,
+                **_CLAIM_TEXT,
+                "is_disputed": {"type": "boolean"},
+                "question_id": nullable({"type": "integer"}),
+                "value": nullable("Value"),
+                "assignee": nullable({"type": "string"}),
+                "assignee_id": nullable({"type": "integer"}),
+                "version": {"type": "integer"},
+                "is_deleted": {"type": "boolean"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "evidence": {"type": "array", "items": "Evidence"},
+                "links": {
+                    "type": "object",
+                    "properties": {n: {"type": "string"} for n in ("self", "history", "html")},
+                },
+            },
+        },
+        "ClaimPage": page_of("Claim"),
+        "AuditEntry": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "at": {"type": "string", "format": "date-time"},
+                "actor": nullable({"type": "string"}),
+                "entity_type": {"type": "string"},
+                "entity_id": {"type": "integer"},
+                "action": {"type": "string", "enum": [a.value for a in AuditAction]},
+                "field": nullable({"type": "string"}),
+                "before": {"description": "The field's value before (any JSON)."},
+                "after": {"description": "The field's value after (any JSON)."},
+                "reason": nullable({"type": "string"}),
+            },
+        },
+        "History": {
+            "type": "object",
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "items": {"type": "array", "items": "AuditEntry"},
+            },
+        },
+        "NewClaim": {
+            "type": "object",
+            "description": "Give start and end, or a quote found exactly once in the source.",
+            "required": ["source_id", "statement"],
+            "properties": {
+                "source_id": {"type": "integer"},
+                **_SPAN,
+                **_CLAIM_TEXT,
+                "assignee_id": nullable({"type": "integer"}),
+            },
+        },
+        "ClaimChanges": {
+            "type": "object",
+            "description": "The fields to change, and the version they are based on.",
+            "required": ["version"],
+            "additionalProperties": False,
+            "properties": {
+                "version": {"type": "integer"},
+                "note": nullable(string(description="Why, for the history.")),
+                **_SPAN,
+                **_CLAIM_TEXT,
+                "assignee_id": nullable({"type": "integer", "description": "null unassigns"}),
+            },
+        },
+        "NewEvidence": {
+            "type": "object",
+            "required": ["url", "title", "stance"],
+            "properties": {
+                "url": string(format="uri", description="http or https"),
+                "title": string(500, minLength=1),
+                "stance": {"type": "string", "enum": _STANCES},
+                "publisher": nullable(string(200)),
+                "published": nullable(string(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")),
+                "passage": nullable(string(description="The words that matter, quoted.")),
+            },
+        },
+    },
+    # The review queue's filters, shared with GET /api/v1/export.
+    "parameters": {
+        "status": {
+            "in": "query",
+            "schema": {"type": "string", "enum": _STATUSES},
+            "description": "disputed also finds claims whose evidence both supports and refutes.",
+        },
+        "source_id": {"in": "query", "schema": {"type": "integer", "minimum": 1}},
+        "language": {**_QUERY_STRING, "description": "BCP 47 tag; de also finds de-AT."},
+        "speaker": _QUERY_STRING,
+        "assignee": {
+            "in": "query",
+            "description": "A user id, me or none.",
+            "schema": {"type": "string", "pattern": "^([0-9]+|me|none)$"},
+        },
+        "q": {**_QUERY_STRING, "description": "Words in the statement, quote or speaker."},
+        "sort": {"in": "query", "schema": {"type": "string", "enum": list(queue.SORTS)}},
+        "include_deleted": {
+            "in": "query",
+            "description": "Editors only: deleted claims too.",
+            "schema": {"type": "boolean"},
+        },
+    },
+}
 
 
 def evidence_json(evidence: Evidence) -> dict[str, Any]:
@@ -127,6 +288,16 @@ def _subjects(body: dict[str, Any]) -> list[str] | None:
 @bp.get("")
 @require_role(Role.viewer)
 def index() -> Response:
+    """The review queue: claims filtered, searched, sorted and paged.
+
+    ---
+    parameters: [status, source_id, language, speaker, assignee, q, sort, include_deleted,
+      page, per_page]
+    responses:
+      200:
+        description: One page of claims.
+        content: {application/json: {schema: ClaimPage}}
+    """
     args = request.args
     filters = queue.filter_from_args(
         args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
@@ -143,6 +314,19 @@ def index() -> Response:
 @bp.post("")
 @require_role(Role.reviewer)
 def create() -> tuple[Response, int, dict[str, str]]:
+    """Mark a claim on an exact span of a source.
+
+    A verdict needs a rationale; verified or false without evidence needs an editor.
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: NewClaim}}
+    responses:
+      201:
+        description: The new claim.
+        content: {application/json: {schema: Claim}}
+      404: NotFound
+    """
     body = json_body()
     source_id = _optional_int(body, "source_id")
     if source_id is None:
@@ -185,12 +369,34 @@ def create() -> tuple[Response, int, dict[str, str]]:
 @bp.get("/<int:claim_id>")
 @require_role(Role.viewer)
 def detail(claim_id: int) -> Response:
+    """One claim with its evidence.
+
+    ---
+    responses:
+      200:
+        description: The claim.
+        content: {application/json: {schema: Claim}}
+    """
     return jsonify(claim_json(services.get_claim(claim_id)))
 
 
 @bp.patch("/<int:claim_id>")
 @require_role(Role.reviewer)
 def update(claim_id: int) -> Response:
+    """Change a claim's fields; every change is logged.
+
+    The body names the version it is based on; a stale one changes nothing (409, with the
+    current version).
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: ClaimChanges}}
+    responses:
+      200:
+        description: The claim as saved.
+        content: {application/json: {schema: Claim}}
+      409: Conflict
+    """
     body = json_body()
     version = _optional_int(body, "version")
     if version is None:
@@ -228,11 +434,21 @@ def update(claim_id: int) -> Response:
 @bp.delete("/<int:claim_id>")
 @require_role(Role.editor)
 def delete(claim_id: int) -> tuple[str, int]:
-    version = request.args.get("version", "")
-    if not version.isdigit():
+    """Delete a claim (softly: editors can restore it).
+
+    ---
+    parameters:
+      - {name: version, in: query, required: true, schema: {type: integer, minimum: 0}}
+      - {name: note, in: query, schema: {type: string}, description: "Why, for the history."}
+    responses:
+      204: {description: Deleted.}
+      409: Conflict
+    """
+    version = int_arg("version")
+    if version is None:
         raise InvalidInput("Send ?version= of the claim you delete.", {"version": "required"})
     services.delete_claim(
-        claim_id, version=int(version), actor=current_user, note=request.args.get("note")
+        claim_id, version=version, actor=current_user, note=request.args.get("note")
     )
     db.session.commit()
     return "", 204
@@ -241,6 +457,17 @@ def delete(claim_id: int) -> tuple[str, int]:
 @bp.post("/<int:claim_id>/evidence")
 @require_role(Role.reviewer)
 def add_evidence(claim_id: int) -> tuple[Response, int]:
+    """Attach evidence to a claim: a web page, its title and stance.
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: NewEvidence}}
+    responses:
+      201:
+        description: The evidence.
+        content: {application/json: {schema: Evidence}}
+    """
     body = json_body()
     evidence = services.attach_evidence(
         claim_id,
@@ -261,6 +488,14 @@ def add_evidence(claim_id: int) -> tuple[Response, int]:
 @bp.get("/<int:claim_id>/history")
 @require_role(Role.viewer)
 def history(claim_id: int) -> Response:
+    """Every change to a claim and its evidence: who, when, what, before, after, why.
+
+    ---
+    responses:
+      200:
+        description: The history, oldest first.
+        content: {application/json: {schema: History}}
+    """
     claim = services.get_claim(claim_id, include_deleted=True)
     return jsonify(
         {"claim_id": claim.id, "items": [audit_json(e) for e in audit.claim_history(claim.id)]}

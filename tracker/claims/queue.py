@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.core import db
+from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Source
@@ -33,6 +35,14 @@ SORT_LABELS = {
     "status": "Status",
 }
 UNASSIGNED = 0
+#: A user or source id in a query string: ASCII digits (``str.isdigit`` also takes "²", which
+#: ``int`` refuses), and see ``_is_id``.
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def _is_id(text: str) -> bool:
+    """Whether `text` is an id a column can hold (the database fails on larger ones)."""
+    return bool(_ID.fullmatch(text)) and int(text) <= MAX_INTEGER
 
 
 @dataclass(frozen=True)
@@ -77,11 +87,11 @@ def filter_from_args(
     elif assignee == "none":
         assignee_id = UNASSIGNED
     elif assignee:
-        if not assignee.isdigit():
+        if not _is_id(assignee):
             raise InvalidInput("assignee is a user id, 'me' or 'none'.", {"assignee": "invalid"})
         assignee_id = int(assignee)
     source_id = args.get("source_id", "").strip()
-    if source_id and not source_id.isdigit():
+    if source_id and not _is_id(source_id):
         raise InvalidInput("source_id must be a whole number.", {"source_id": "invalid"})
     deleted = args.get("deleted") or args.get("include_deleted") or ""
     return ClaimFilter(

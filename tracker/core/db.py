@@ -22,6 +22,12 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest value an Integer column holds on every backend (PostgreSQL's INTEGER is 32-bit
+#: signed): ids, offsets, versions. Input beyond it must be refused before any query, since
+#: PostgreSQL fails on it even in a comparison (and SQLite past 64 bits).
+MAX_INTEGER = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 
 from tracker.core import db
+from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput
 
 T = TypeVar("T")
@@ -44,12 +45,14 @@ def check_page_args(page: Any, per_page: Any, max_per_page: int) -> tuple[int, i
         raise InvalidInput(
             "page and per_page must be whole numbers.", {"page": "invalid"}
         ) from None
-    if page_n < 1:
-        raise InvalidInput("page starts at 1.", {"page": "invalid"}) from None
     if not 1 <= per_page_n <= max_per_page:
         raise InvalidInput(
             f"per_page must be between 1 and {max_per_page}.", {"per_page": "invalid"}
         )
+    # The offset of the page must fit the database's integer (PostgreSQL fails beyond it).
+    last_page = MAX_INTEGER // per_page_n + 1
+    if not 1 <= page_n <= last_page:
+        raise InvalidInput(f"page must be between 1 and {last_page:,}.", {"page": "invalid"})
     return page_n, per_page_n
 
 

@@ -13,11 +13,63 @@ from tracker.core import db
 from tracker.core.api import json_body
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
+from tracker.core.openapi import nullable, string
 from tracker.entities import services
-from tracker.entities.models import Entity
+from tracker.entities.models import Entity, EntityKind
 from tracker.questions.api import dispute_claim_json
 
 bp = Blueprint("entities_api", __name__, url_prefix="/api/v1/entities")
+
+_KINDS = [k.value for k in EntityKind]
+_ENTITY_FIELDS: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "name": {"type": "string"},
+    "kind": {"type": "string", "enum": _KINDS},
+    "aliases": {"type": "array", "items": {"type": "string"}},
+    "links": {"type": "object", "properties": {n: {"type": "string"} for n in ("self", "html")}},
+}
+_NAME = string(services.MAX_NAME, minLength=1)
+_ENTITY_CLAIM = {
+    "allOf": [
+        "DisputeClaim",
+        {"type": "object", "properties": {"question_id": nullable({"type": "integer"})}},
+    ]
+}
+#: What this module reads and answers, for the OpenAPI document (tracker/core/openapi.py).
+OPENAPI_COMPONENTS: dict[str, Any] = {
+    "schemas": {
+        "Entity": {"type": "object", "properties": _ENTITY_FIELDS},
+        "EntityList": {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": "Entity"},
+                "total": {"type": "integer"},
+            },
+        },
+        "EntityDetail": {
+            "type": "object",
+            "properties": {
+                **_ENTITY_FIELDS,
+                "said": {"type": "array", "items": _ENTITY_CLAIM},
+                "about": {"type": "array", "items": _ENTITY_CLAIM},
+            },
+        },
+        "NewEntity": {
+            "type": "object",
+            "required": ["name", "kind"],
+            "properties": {
+                "name": _NAME,
+                "kind": {"type": "string", "enum": _KINDS},
+                "aliases": {"type": "array", "items": _NAME},
+            },
+        },
+        "NewAlias": {
+            "type": "object",
+            "required": ["alias"],
+            "properties": {"alias": _NAME},
+        },
+    }
+}
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:
@@ -36,6 +88,14 @@ def entity_json(entity: Entity) -> dict[str, Any]:
 @bp.get("")
 @require_role(Role.viewer)
 def index() -> Response:
+    """People and organisations, with their names in every script.
+
+    ---
+    responses:
+      200:
+        description: Every entity, by name.
+        content: {application/json: {schema: EntityList}}
+    """
     items = [entity_json(e) for e in services.list_entities()]
     return jsonify({"items": items, "total": len(items)})
 
@@ -43,6 +103,17 @@ def index() -> Response:
 @bp.post("")
 @require_role(Role.reviewer)
 def create() -> tuple[Response, int]:
+    """Add a person or organisation with its names; claims naming it are linked to it.
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: NewEntity}}
+    responses:
+      201:
+        description: The entity.
+        content: {application/json: {schema: Entity}}
+    """
     body = json_body()
     name, kind, aliases = body.get("name"), body.get("kind"), body.get("aliases", [])
     if (
@@ -62,6 +133,14 @@ def create() -> tuple[Response, int]:
 @bp.get("/<int:entity_id>")
 @require_role(Role.viewer)
 def detail(entity_id: int) -> Response:
+    """One entity with the claims it said and the claims about it.
+
+    ---
+    responses:
+      200:
+        description: The entity.
+        content: {application/json: {schema: EntityDetail}}
+    """
     found = services.entity_claims(entity_id)
     return jsonify(
         entity_json(found.entity)
@@ -75,7 +154,17 @@ def detail(entity_id: int) -> Response:
 @bp.post("/<int:entity_id>/aliases")
 @require_role(Role.reviewer)
 def add_alias(entity_id: int) -> tuple[Response, int]:
-    """Body: {"alias": "奧特曼"}; claims that use the name are linked to the entity."""
+    """Add another name ("奧特曼"); claims that use the name are linked to the entity.
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: NewAlias}}
+    responses:
+      201:
+        description: The entity with its names.
+        content: {application/json: {schema: Entity}}
+    """
     alias = json_body().get("alias")
     if not isinstance(alias, str):
         raise InvalidInput("Send 'alias', the other name.", {"alias": "required"})
