@@ -204,3 +204,20 @@ def test_export_api_streams_with_a_token(client, runner, make_user, seeded):
     assert get("/api/v1/export?format=jsonl", viewer.username).status_code == 403
     bad = get("/api/v1/export?format=pdf", editor.username)
     assert bad.status_code == 400 and bad.json["error"]["fields"] == {"format": "invalid"}
+
+
+def test_json_export_pages_with_a_cursor(client, runner, make_user, seeded):
+    editor = make_user(Role.editor)
+    token = runner.invoke(args=["tokens", "create", editor.username]).output.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    whole = client.get("/api/v1/export?format=json", headers=headers)
+    expected = [c["id"] for c in json.loads(whole.data)["claims"]]
+    seen, after = [], 0
+    while after is not None:
+        page = client.get(f"/api/v1/export?format=json&limit=40&after={after}", headers=headers)
+        assert page.status_code == 200 and len(page.json["claims"]) <= 40
+        seen += [c["id"] for c in page.json["claims"]]
+        after = page.json["next_after"]
+    assert seen == expected and len(seen) == 91
+    bad = client.get("/api/v1/export?format=json&limit=0", headers=headers)
+    assert bad.status_code == 400 and bad.json["error"]["fields"] == {"limit": "out of range"}

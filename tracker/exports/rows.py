@@ -107,13 +107,15 @@ def iter_claim_rows(
     statuses: frozenset[ClaimStatus] | None = None,
     with_context: bool = False,
     batch: int = BATCH,
+    after: int = 0,
 ) -> Iterator[list[ClaimRow]]:
     """Batches of the claims the filter selects (the filter's sort is ignored: id order).
 
-    ``statuses`` narrows further (ClaimReview takes only verdicts).
+    ``statuses`` narrows further (ClaimReview takes only verdicts); ``after`` starts past
+    that claim id (a cursor for pages).
     """
     base = _select(filters, statuses, with_context)
-    last = 0
+    last = after
     while True:
         rows = db.session.execute(base.where(Claim.id > last).order_by(Claim.id).limit(batch))
         found = [_row(r, with_context) for r in rows]

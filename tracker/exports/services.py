@@ -221,6 +221,22 @@ def claim_document(row: ClaimRow, base_url: str) -> dict[str, Any]:
     }
 
 
+def export_page(request: ExportRequest, *, after: int, limit: int) -> dict[str, Any]:
+    """One page of the json format: claims with ids above ``after``, at most ``limit``, and
+    the cursor for the next page (None on the last).
+
+    :raises InvalidInput: a bad filter.
+    """
+    filtered(request.filters)
+    batch = next(iter_claim_rows(request.filters, batch=limit, after=after), [])
+    return {
+        "claims": [claim_document(r, request.base_url) for r in batch],
+        "after": after,
+        "limit": limit,
+        "next_after": batch[-1].id if len(batch) == limit else None,
+    }
+
+
 def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
