@@ -117,7 +117,8 @@ def iter_claim_rows(
     base = _select(filters, statuses, with_context)
     last = after
     while True:
-        rows = db.session.execute(base.where(Claim.id > last).order_by(Claim.id).limit(batch))
+        stmt = base.where(Claim.id > last).order_by(Claim.id).limit(batch)
+        rows = db.session.connection().execute(stmt)
         found = [_row(r, with_context) for r in rows]
         if not found:
             return
@@ -142,7 +143,8 @@ def _select(
 
 def claim_row(claim_id: int) -> ClaimRow | None:
     """One claim as an export row (not deleted), or None."""
-    found = db.session.execute(_select(ClaimFilter(), None, False).where(Claim.id == claim_id))
+    stmt = _select(ClaimFilter(), None, False).where(Claim.id == claim_id)
+    found = db.session.connection().execute(stmt)
     rows = [_row(r, False) for r in found]
     if rows:
         _add_details(rows)
@@ -150,30 +152,52 @@ def claim_row(claim_id: int) -> ClaimRow | None:
 
 
 def _row(r: sa.Row[tuple[object, ...]], with_context: bool) -> ClaimRow:
-    m = r._mapping
-    claim_values = {name: m[getattr(Claim, name)] for name in values.VALUE_FIELDS}
+    # Positional, in the order of _columns: a mapping lookup per field costs more than the SQL.
+    (
+        id_,
+        statement,
+        quote,
+        start,
+        end,
+        speaker,
+        subjects,
+        status,
+        rationale,
+        source_id,
+        title,
+        url,
+        language,
+        published,
+        question_id,
+        question,
+        created_at,
+        updated_at,
+        *rest,
+    ) = r
+    stored = dict(zip(values.VALUE_FIELDS, rest, strict=False))
+    prefix, suffix = rest[len(values.VALUE_FIELDS) :] if with_context else ("", "")
     return ClaimRow(
-        id=m[Claim.id],
-        statement=m[Claim.statement],
-        quote=m[Claim.quote],
-        start=m[Claim.start],
-        end=m[Claim.end],
-        speaker=m[Claim.speaker],
-        subjects=list(m[Claim.subjects] or []),
-        status=m[Claim.status],
-        rationale=m[Claim.rationale],
-        source_id=m[Claim.source_id],
-        source_title=m[Source.title],
-        source_url=m[Source.url],
-        source_language=m[Source.language],
-        source_published=m[Source.published],
-        question_id=m[Claim.question_id],
-        question=m[Question.text],
-        value=values.display_of(claim_values),
-        created_at=m[Claim.created_at],
-        updated_at=m[Claim.updated_at],
-        prefix=m["prefix"] if with_context else "",
-        suffix=m["suffix"] if with_context else "",
+        id=id_,
+        statement=statement,
+        quote=quote,
+        start=start,
+        end=end,
+        speaker=speaker,
+        subjects=list(subjects or []),
+        status=status,
+        rationale=rationale,
+        source_id=source_id,
+        source_title=title,
+        source_url=url,
+        source_language=language,
+        source_published=published,
+        question_id=question_id,
+        question=question,
+        value=values.display_of(stored) if stored["value_kind"] is not None else None,
+        created_at=created_at,
+        updated_at=updated_at,
+        prefix=prefix,
+        suffix=suffix,
     )
 
 
@@ -181,7 +205,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
     """Evidence, reviewer and resolved speaker for one batch: three queries."""
     by_id = {row.id: row for row in rows}
     ids = list(by_id)
-    for claim_id, url, title, stance, publisher, published in db.session.execute(
+    for claim_id, url, title, stance, publisher, published in db.session.connection().execute(
         sa.select(
             Evidence.claim_id,
             Evidence.url,
@@ -198,7 +222,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
         )
     # The status was set by the newest entry that changed it, or by the creation.
     verdicts: dict[int, tuple[str | None, datetime]] = {}
-    for claim_id, username, at in db.session.execute(
+    for claim_id, username, at in db.session.connection().execute(
         sa.select(AuditEntry.claim_id, User.username, AuditEntry.at)
         .outerjoin(User, AuditEntry.actor_id == User.id)
         .where(
@@ -212,7 +236,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
     for claim_id, (username, at) in verdicts.items():
         by_id[claim_id].reviewer, by_id[claim_id].verdict_at = username, at
     speakers: dict[int, tuple[str, str]] = {}
-    for claim_id, name, kind in db.session.execute(
+    for claim_id, name, kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)
         .join(Entity, ClaimEntity.entity_id == Entity.id)
         .where(ClaimEntity.claim_id.in_(ids), ClaimEntity.role == EntityRole.speaker)
