@@ -45,7 +45,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from tracker.accounts.models import Role, User  # noqa: E402
 from tracker.claims.models import Claim, ClaimStatus, ClaimValue, Evidence, Stance  # noqa: E402
-from tracker.claims.values import blocking_key  # noqa: E402
+from tracker.claims.values import blocking_key, value_columns  # noqa: E402
 from tracker.core.db import create_engine  # noqa: E402
 from tracker.entities.models import (  # noqa: E402
     ClaimEntity,
@@ -338,20 +338,6 @@ def _alias_index(by_key: dict[str, int]) -> AliasIndex:
     return AliasIndex(by_key, pattern, tuple(k for k in by_key if _CJK.search(k)))
 
 
-def _value_columns(value: Value | None) -> dict[str, Any]:
-    """The claim's answer columns, as ``tracker.claims.values`` sets them (here confirmed)."""
-    return {
-        "value_kind": value.kind.value if value else None,
-        "value_low": value.low if value else None,
-        "value_high": value.high if value else None,
-        "value_unit": value.unit if value else None,
-        "value_label": (value.label or None) if value else None,
-        "value_text": value.text[:200] if value else None,
-        "is_value_approximate": bool(value and value.approximate),
-        "is_value_confirmed": value is not None,
-    }
-
-
 class CrossSource:
     """Entities, aliases and questions (inserted when made), then for each claim its subjects,
     statement, entity links, values and answer value (inserted after the claims)."""
@@ -560,7 +546,7 @@ class CrossSource:
             self.grouped += 1
             answer = next((v for v in in_statement if v.kind.value == fact.kind.value), None)
         row["question_id"] = fact.question_id if fact is not None else None
-        row.update(_value_columns(answer))
+        row.update(value_columns(answer, confirmed=answer is not None))
 
     def insert_links(self, conn: sa.Connection, size: int) -> None:
         _insert(conn, self.links_t, self._link_rows, size)

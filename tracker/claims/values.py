@@ -63,8 +63,9 @@ def _answer_kind(claim: Claim) -> AnswerKind | None:
     )
 
 
-def _apply(claim: Claim, value: Value | None, *, confirmed: bool) -> None:
-    new = {
+def value_columns(value: Value | None, *, confirmed: bool) -> dict[str, Any]:
+    """The claim columns (VALUE_FIELDS) that store ``value`` as its answer."""
+    return {
         "value_kind": value.kind.value if value else None,
         "value_low": value.low if value else None,
         "value_high": value.high if value else None,
@@ -74,6 +75,10 @@ def _apply(claim: Claim, value: Value | None, *, confirmed: bool) -> None:
         "is_value_approximate": bool(value and value.approximate),
         "is_value_confirmed": confirmed,
     }
+
+
+def _apply(claim: Claim, value: Value | None, *, confirmed: bool) -> None:
+    new = value_columns(value, confirmed=confirmed)
     # Only what really changes is set: an unchanged claim keeps its version.
     for name, wanted in new.items():
         if getattr(claim, name) != wanted:
@@ -170,6 +175,7 @@ __all__ = [
     "refresh_values",
     "set_confirmed_value",
     "snapshot",
+    "value_columns",
     "value_from",
     "value_of",
 ]
