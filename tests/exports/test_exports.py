@@ -221,3 +221,19 @@ def test_json_export_pages_with_a_cursor(client, runner, make_user, seeded):
     assert seen == expected and len(seen) == 91
     bad = client.get("/api/v1/export?format=json&limit=0", headers=headers)
     assert bad.status_code == 400 and bad.json["error"]["fields"] == {"limit": "out of range"}
+
+
+def test_filtered_exports_attach_only_each_claims_own_evidence(app_ctx, seeded):
+    whole = {c["id"]: c for c in json.loads(_export(ExportFormat.json))["claims"]}
+    for status in ("verified", "false", "in_review"):
+        part = json.loads(_export(ExportFormat.json, status=status))["claims"]
+        assert part and all(c["status"] == status for c in part)
+        for claim in part:
+            assert claim["evidence"] == whole[claim["id"]]["evidence"]
+            assert claim["reviewer"] == whole[claim["id"]]["reviewer"]
+    # Small batches read the details by id range, across claims of other statuses: skipped.
+    for batch in iter_claim_rows(ClaimFilter(status="verified"), batch=3):
+        for row in batch:
+            assert [e.url for e in row.evidence] == [
+                e["url"] for e in whole[row.id]["evidence"]]
+            assert row.reviewer == whole[row.id]["reviewer"]

@@ -205,6 +205,13 @@ def _add_details(rows: list[ClaimRow]) -> None:
     """Evidence, reviewer and resolved speaker for one batch: three queries."""
     by_id = {row.id: row for row in rows}
     ids = list(by_id)
+    lo, hi = min(ids), max(ids)
+
+    def of_batch(column: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+        # A batch is a run of ids: a range scan on the index beats a long IN list (PostgreSQL
+        # took 9 ms a batch for the evidence with IN); rows of claims outside it are skipped.
+        return column.between(lo, hi) if hi - lo < 4 * len(ids) else column.in_(ids)
+
     for claim_id, url, title, stance, publisher, published in db.session.connection().execute(
         sa.select(
             Evidence.claim_id,
@@ -214,19 +221,20 @@ def _add_details(rows: list[ClaimRow]) -> None:
             Evidence.publisher,
             Evidence.published,
         )
-        .where(Evidence.claim_id.in_(ids), Evidence.is_deleted.is_(False))
+        .where(of_batch(Evidence.claim_id), Evidence.is_deleted.is_(False))
         .order_by(Evidence.claim_id, Evidence.id)
     ):
-        by_id[claim_id].evidence.append(
-            EvidenceRow(url, title, stance.value, publisher, published)
-        )
+        if claim_id in by_id:
+            by_id[claim_id].evidence.append(
+                EvidenceRow(url, title, stance.value, publisher, published)
+            )
     # The status was set by the newest entry that changed it, or by the creation.
     verdicts: dict[int, tuple[str | None, datetime]] = {}
     for claim_id, username, at in db.session.connection().execute(
         sa.select(AuditEntry.claim_id, User.username, AuditEntry.at)
         .outerjoin(User, AuditEntry.actor_id == User.id)
         .where(
-            AuditEntry.claim_id.in_(ids),
+            of_batch(AuditEntry.claim_id),
             AuditEntry.entity_type == "claim",
             sa.or_(AuditEntry.field == "status", AuditEntry.action == AuditAction.create),
         )
@@ -234,13 +242,15 @@ def _add_details(rows: list[ClaimRow]) -> None:
     ):
         verdicts[claim_id] = (username, at)
     for claim_id, (username, at) in verdicts.items():
-        by_id[claim_id].reviewer, by_id[claim_id].verdict_at = username, at
+        if claim_id in by_id:
+            by_id[claim_id].reviewer, by_id[claim_id].verdict_at = username, at
     speakers: dict[int, tuple[str, str]] = {}
     for claim_id, name, kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)
         .join(Entity, ClaimEntity.entity_id == Entity.id)
-        .where(ClaimEntity.claim_id.in_(ids), ClaimEntity.role == EntityRole.speaker)
+        .where(of_batch(ClaimEntity.claim_id), ClaimEntity.role == EntityRole.speaker)
     ):
         speakers[claim_id] = (name, kind.value)
     for claim_id, (name, kind) in speakers.items():
-        by_id[claim_id].speaker_name, by_id[claim_id].speaker_kind = name, kind
+        if claim_id in by_id:
+            by_id[claim_id].speaker_name, by_id[claim_id].speaker_kind = name, kind
