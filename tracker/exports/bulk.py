@@ -51,10 +51,8 @@ class RowError:
 class ImportReport:
     added: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.added) + len(self.errors)
+    #: Rows read from the file (good and bad, whether or not they were kept).
+    total: int = 0
 
 
 def format_of(filename: str) -> str:
@@ -254,6 +252,7 @@ def import_claims(
     report = ImportReport()
     whole = db.session.begin_nested()
     for record in records:
+        report.total += 1
         try:
             with db.session.begin_nested():
                 claim = _import_one(record.data, actor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -30,3 +31,21 @@ class ExportForm(FlaskForm):
     speaker = StringField("Speaker", validators=[Optional(), Length(max=200)])
     assignee = SelectField("Assignee", coerce=str, default="")
     bom = BooleanField("CSV: start with a byte order mark (for older spreadsheet programs)")
+
+
+class ImportClaimsForm(FlaskForm):
+    file = FileField(
+        "A CSV, JSON or JSON Lines file, as the export writes it",
+        validators=[FileRequired("Choose a file.")],
+    )
+    format = SelectField(
+        "Format",
+        choices=[
+            SelectChoice("", "From the file name"),
+            SelectChoice("csv", "CSV"),
+            SelectChoice("json", "JSON"),
+            SelectChoice("jsonl", "JSON Lines"),
+        ],
+        default="",
+    )
+    skip_bad = BooleanField("Load the good rows even if some are bad (the bad ones are listed)")

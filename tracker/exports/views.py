@@ -9,11 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.claims import queue
+from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import InvalidInput
-from tracker.exports import rows, services
+from tracker.core.errors import InvalidInput, TrackerError
+from tracker.exports import bulk, rows, services
 from tracker.exports.claimreview import PUBLIC_PATH, RATINGS, claim_review, public_url
-from tracker.exports.forms import ExportForm
+from tracker.exports.forms import ExportForm, ImportClaimsForm
 from tracker.exports.http import download, export_request
 
 bp = Blueprint("exports", __name__)
@@ -79,3 +80,43 @@ def review(claim_id: int) -> tuple[str, int]:
         claim_review=claim_review(row, base_url, publisher) if published else None,
         public_url=public_url(base_url, row.id),
     ), 200
+
+
+@bp.get("/import/claims")
+@require_role(Role.reviewer)
+def import_page() -> str:
+    return render_template("exports/import.html", form=ImportClaimsForm(), report=None)
+
+
+@bp.post("/import/claims")
+@require_role(Role.reviewer)
+def import_claims() -> tuple[str, int]:
+    """Claims in bulk from an uploaded file: all or nothing, or the good rows (skip_bad)."""
+    form = ImportClaimsForm()
+    if not form.validate_on_submit():
+        return render_template("exports/import.html", form=form, report=None), 400
+    upload = form.file.data
+    try:
+        fmt = form.format.data or bulk.format_of(upload.filename or "")
+        text = upload.read(current_app.config["MAX_CONTENT_LENGTH"]).decode("utf-8")
+        report = bulk.import_claims(
+            bulk.read_records(text, fmt), actor=current_user, skip_bad=form.skip_bad.data
+        )
+    except UnicodeDecodeError:
+        db.session.rollback()
+        form.file.errors = ["The file is not UTF-8 text; nothing was loaded."]
+        return render_template("exports/import.html", form=form, report=None), 400
+    except TrackerError as exc:
+        db.session.rollback()
+        form.file.errors = [f"{exc.message} Nothing was loaded."]
+        return render_template("exports/import.html", form=form, report=None), 400
+    if report.errors and not form.skip_bad.data:
+        db.session.rollback()
+        status = 400
+    else:
+        db.session.commit()
+        status = 200
+    rejects = bulk.write_rejects(report.errors, fmt) if report.errors else None
+    return render_template(
+        "exports/import.html", form=form, report=report, rejects=rejects, fmt=fmt
+    ), status
