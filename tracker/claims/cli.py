@@ -33,28 +33,23 @@ def import_command(
     Each row's quote must be found in its source. Without --skip-bad a file with a bad row
     loads nothing, and every bad row is listed with its line.
     """
+    actor = accounts.find_user(username) if username else None
+    if username and actor is None:
+        raise click.ClickException(f"There is no user {username!r}.")
     try:
-        actor = accounts.find_user(username) if username else None
-        if username and actor is None:
-            raise click.ClickException(f"There is no user {username!r}.")
-        fmt = fmt or bulk.format_of(file.name)
-        text = file.read_text(encoding="utf-8")
-        report = bulk.import_claims(bulk.read_records(text, fmt), actor=actor, skip_bad=skip_bad)
-    except UnicodeDecodeError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{file} is not UTF-8 ({exc.reason}); nothing loaded.") from None
+        report, fmt = bulk.import_file(file.read_bytes(), file.name, fmt, actor=actor,
+                                       skip_bad=skip_bad)
     except TrackerError as exc:
         db.session.rollback()
-        raise click.ClickException(f"{exc.message} Nothing loaded.") from None
+        raise click.ClickException(f"{file}: {exc.message} Nothing loaded.") from None
+    db.session.commit()  # a refused file was undone already: this keeps nothing of it
     for error in report.errors:
         click.echo(f"{file}:{error.line}: {error.message}", err=True)
     if report.errors and not skip_bad:
-        db.session.rollback()
         raise click.ClickException(
             f"{len(report.errors)} of {report.total} rows are bad; nothing loaded "
             "(fix them, or use --skip-bad)."
         )
-    db.session.commit()
     if report.errors:
         target = rejects or file.with_name(
             file.name + (".rejects.csv" if fmt == "csv" else ".rejects.jsonl")

@@ -269,6 +269,21 @@ def import_claims(
     return report
 
 
+def import_file(
+    data: bytes, filename: str, fmt: str | None, *, actor: User | None, skip_bad: bool = False
+) -> tuple[ImportReport, str]:
+    """`import_claims` for an uploaded or named file; returns the report and the format read.
+
+    :raises InvalidInput: the file is not UTF-8, its format is unknown, or it is malformed.
+    """
+    fmt = fmt or format_of(filename)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"The file is not UTF-8 text ({exc.reason}).", {"file": ""}) from None
+    return import_claims(read_records(text, fmt), actor=actor, skip_bad=skip_bad), fmt
+
+
 def write_rejects(errors: list[RowError], fmt: str) -> str:
     """The bad rows, in the file's own format, each with its line and the reason."""
     if fmt == "csv":

@@ -97,25 +97,19 @@ def import_claims() -> tuple[str, int]:
         return render_template("exports/import.html", form=form, report=None), 400
     upload = form.file.data
     try:
-        fmt = form.format.data or bulk.format_of(upload.filename or "")
-        text = upload.read(current_app.config["MAX_CONTENT_LENGTH"]).decode("utf-8")
-        report = bulk.import_claims(
-            bulk.read_records(text, fmt), actor=current_user, skip_bad=form.skip_bad.data
+        report, fmt = bulk.import_file(
+            upload.read(current_app.config["MAX_CONTENT_LENGTH"]),
+            upload.filename or "",
+            form.format.data or None,
+            actor=current_user,
+            skip_bad=form.skip_bad.data,
         )
-    except UnicodeDecodeError:
-        db.session.rollback()
-        form.file.errors = ["The file is not UTF-8 text; nothing was loaded."]
-        return render_template("exports/import.html", form=form, report=None), 400
     except TrackerError as exc:
         db.session.rollback()
         form.file.errors = [f"{exc.message} Nothing was loaded."]
         return render_template("exports/import.html", form=form, report=None), 400
-    if report.errors and not form.skip_bad.data:
-        db.session.rollback()
-        status = 400
-    else:
-        db.session.commit()
-        status = 200
+    db.session.commit()  # a refused file was undone already: this keeps nothing of it
+    status = 400 if report.errors and not form.skip_bad.data else 200
     rejects = bulk.write_rejects(report.errors, fmt) if report.errors else None
     return render_template(
         "exports/import.html", form=form, report=report, rejects=rejects, fmt=fmt
