@@ -42,6 +42,20 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table by dropping it: with foreign keys on, SQLite would cascade
+        # that drop into every referencing row (claims -> evidence, history...). The pragma only
+        # takes effect outside a transaction, so it goes to the driver before SQLAlchemy begins.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _migrate(connection)
+    finally:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -51,6 +65,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"The migration left rows without their parents: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -11,8 +11,9 @@ from tracker.claims import services as claims
 from tracker.core.errors import Duplicate, TrackerError
 from tracker.core.migrate import PROJECT_ROOT
 from tracker.entities import services as entities
-from tracker.questions import disputes
+from tracker.questions import answers, disputes, rulings
 from tracker.questions import services as questions
+from tracker.questions.qualifiers import Qualifiers
 from tracker.sources import services as sources
 
 SEED_DIR = PROJECT_ROOT / "seeds"
@@ -97,8 +98,10 @@ def _seed_entities(path: Path, report: SeedReport) -> None:
 def _seed_questions(
     path: Path, items: list[dict[str, Any]], added: dict[str, int], report: SeedReport
 ) -> None:
-    """Group the claims added in this run into their questions; leave earlier ones alone, so a
-    reviewer's regrouping is never undone by seeding again."""
+    """Group the claims added in this run into their questions, give each seed claim the
+    answer the seeds record (unless a reviewer confirmed one) and add the rulings on answers;
+    a reviewer's regrouping is never undone by seeding again. The tracker finds the
+    disagreements itself."""
     if not path.exists():
         return
     spec = {q["text"]: q for q in json.loads(path.read_text(encoding="utf-8"))["questions"]}
@@ -108,21 +111,55 @@ def _seed_questions(
             continue
         question = questions.find_question(text)
         if question is None:
-            kind = spec.get(text, {}).get("value_kind", "text")
+            kind = spec.get(text, {}).get("answer_kind", "text")
             question = questions.create_question(text, kind, actor=None)
             report.questions_added += 1
         questions.assign_question(added[item["key"]], question.id, actor=None, reason="seeded")
     for entry in spec.values():
-        for pair in entry.get("not_contradictions", []):
-            a, b = (added.get(k) for k in pair["claims"])
-            if a is None or b is None:
-                continue
-            for row in disputes.between(a, b):
-                disputes.decide(row.id, "not_a_contradiction", pair["reason"], actor=None)
-        for pair in entry.get("contradictions", []):
-            a, b = (added.get(k) for k in pair["claims"])
-            if a is not None and b is not None:
-                disputes.flag(a, b, pair["reason"], actor=None)
+        question = questions.find_question(entry["text"])
+        if question is not None:
+            _seed_answers(question.id, entry)
+
+
+def _seed_answers(question_id: int, entry: dict[str, Any]) -> None:
+    holders: dict[str, int] = {}
+    for key, given in entry.get("claims", {}).items():
+        claim = claims.find_by_key(key)
+        if claim is None or claim.question_id != question_id or claim.is_deleted:
+            continue
+        if not claim.is_answer_confirmed:
+            try:
+                answers.set_answer(
+                    claim.id,
+                    given["answer"],
+                    qualifiers=Qualifiers(
+                        given.get("as_of"),
+                        given.get("from"),
+                        given.get("until"),
+                        given.get("aspect"),
+                    ),
+                    version=None,
+                    actor=None,
+                )
+            except TrackerError as exc:
+                raise SeedError(f"Seed answer for {key}: {exc.message}", exc.fields) from None
+        if claim.answer_id is not None:
+            holders.setdefault(given["answer"], claim.answer_id)
+    for ruling in entry.get("rulings", []):
+        first, second = (holders.get(text) for text in ruling["answers"])
+        if first is None or second is None:
+            continue  # a reviewer moved the claims that gave these answers
+        if rulings.ruling_between(first, second) is not None:
+            continue
+        holds = holders.get(ruling["holds"]) if ruling.get("holds") else None
+        rulings.rule(
+            first,
+            second,
+            "resolved" if ruling["ruling"] == "holds" else "not_a_contradiction",
+            ruling["rationale"],
+            holding_answer_id=holds,
+            actor=None,
+        )
 
 
 def _seed_claim(item: dict[str, Any], source_ids: dict[str, int]) -> int:

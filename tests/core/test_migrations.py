@@ -38,3 +38,80 @@ def test_check_fails_when_the_models_drift(new_database, monkeypatch):
             migrate.check(url)
     finally:
         Base.metadata.remove(extra)
+
+
+_AT = "2026-11-30 10:00:00+00:00"
+_ROWS_0005 = [
+    "INSERT INTO sources (id, title, text, sha256, language, is_language_detected, char_count,"
+    " sentence_count, gloss_count, imported_at) VALUES (1, 'T', 'Musk pledged 1 billion. He"
+    " paid 44 million.', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'en', false, 45, 2, 0, '{at}')",
+    "INSERT INTO questions (id, text, answer_kind, search_text, created_at)"
+    " VALUES (1, 'How much?', 'money', 'how much?', '{at}')",
+    *(
+        'INSERT INTO claims (id, source_id, start, "end", quote, statement, speaker, subjects,'
+        " status, search_text, is_deleted, created_at, updated_at, version, question_id,"
+        " value_kind, value_low, value_high, value_unit, value_text, is_value_approximate,"
+        f" is_value_confirmed) VALUES ({i}, 1, {start}, {end}, 'q', 's', 'the article', '[]',"
+        f" 'unreviewed', 's', false, '{{at}}', '{{at}}', 1, 1, 'money', '{amount}', '{amount}',"
+        f" 'USD', '{text}', false, false)"
+        for i, start, end, amount, text in (
+            (1, 0, 23, "1000000000", "1 billion"),
+            (2, 24, 45, "44000000", "44 million"),
+        )
+    ),
+    "INSERT INTO evidence (id, claim_id, url, title, stance, is_deleted, added_at)"
+    " VALUES (1, 2, 'https://example.org/a', 'A', 'supports', false, '{at}')",
+    "INSERT INTO audit_entries (at, entity_type, entity_id, claim_id, action)"
+    " VALUES ('{at}', 'claim', 2, 2, 'create')",
+    "INSERT INTO contradictions (id, question_id, claim_a_id, claim_b_id, kind, detail, state,"
+    " is_current, detected_at, resolution, resolved_at) VALUES (1, 1, 1, 2, 'value', 'd',"
+    " 'not_a_contradiction', true, '{at}', 'A pledge is not a payment.', '{at}')",
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_moves_decisions_onto_answers_and_loses_no_row(backend, new_database):
+    url = new_database(backend)
+    migrate.upgrade(url, "0005")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for statement in _ROWS_0005:
+            connection.exec_driver_sql(statement.replace("{at}", _AT))
+    migrate.upgrade(url)
+    with engine.connect() as connection:
+        count = {
+            table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for table in ("evidence", "claims", "contradictions", "answers", "answer_rulings")
+        }
+        assert count == {
+            "evidence": 1,
+            "claims": 2,
+            "contradictions": 1,
+            "answers": 2,
+            "answer_rulings": 1,
+        }  # a table rebuilt on SQLite did not cascade into evidence or history
+        answer_ids = [
+            row[0] for row in connection.exec_driver_sql("SELECT answer_id FROM claims ORDER BY id")
+        ]
+        ruling = connection.exec_driver_sql(
+            "SELECT answer_a_id, answer_b_id, state, rationale FROM answer_rulings"
+        ).one()
+        assert tuple(ruling) == (
+            min(answer_ids),
+            max(answer_ids),
+            "not_a_contradiction",
+            "A pledge is not a payment.",
+        )
+        assert connection.exec_driver_sql("SELECT ruling_id FROM contradictions").scalar()
+        moved = connection.exec_driver_sql(
+            "SELECT claim_id, reason FROM audit_entries WHERE entity_type = 'ruling' ORDER BY claim_id"
+        ).all()
+        assert [c for c, _ in moved] == [1, 2]
+        assert all("contradiction #1" in reason for _, reason in moved)
+        assert connection.exec_driver_sql("SELECT count(*) FROM audit_entries").scalar() == 3
+    engine.dispose()
+    migrate.downgrade(url, "0005")  # and back, keeping the claims
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 1
+    engine.dispose()

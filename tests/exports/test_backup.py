@@ -29,7 +29,7 @@ from tracker.core import db, migrate
 from tracker.core.db import Base
 from tracker.entities import services as entities
 from tracker.exports import backup
-from tracker.questions import disputes, suggestions
+from tracker.questions import disputes, rulings, suggestions
 from tracker.questions import services as questions
 from tracker.seeding import load_seeds
 from tracker.sources import services as sources
@@ -131,7 +131,7 @@ def _review_session() -> str:
     for claim_id in (claim.id, founded.id):
         questions.assign_question(claim_id, question.id, actor=rita)
     contradiction = next(c for group in disputes.list_disputes() for c in group.contradictions)
-    disputes.decide(
+    rulings.decide(
         contradiction.id,
         "resolved",
         "The later report is right.",

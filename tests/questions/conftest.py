@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tracker.accounts.models import Role
 from tracker.claims import services as claims
 from tracker.core import db
 from tracker.entities import services as entities
@@ -21,13 +22,24 @@ ENGLISH_ARTICLE = (
 
 
 @pytest.fixture
+def headers(make_user, runner) -> Callable[..., dict[str, str]]:
+    """Bearer-token headers for a new user of a role (reviewer by default)."""
+
+    def make(role: Role = Role.reviewer) -> dict[str, str]:
+        user = make_user(role)
+        token = runner.invoke(args=["tokens", "create", user.username]).output.strip()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
 def people(app: Flask) -> dict[str, int]:
     with app.app_context():
         found = {
             "musk": entities.create_entity("Elon Musk", "person", ["Musk", "馬斯克"], actor=None),
             "openai": entities.create_entity("OpenAI", "organisation", [], actor=None),
-            "brockman": entities.create_entity("Greg Brockman", "person", ["Brockman"],
-                                               actor=None),
+            "brockman": entities.create_entity("Greg Brockman", "person", ["Brockman"], actor=None),
         }
         db.session.commit()
         return {k: v.id for k, v in found.items()}
@@ -38,8 +50,9 @@ def source_ids(app: Flask, seed_text: Callable[[str], str]) -> dict[str, int]:
     with app.app_context():
         ids = {
             "de": sources.import_source(seed_text("de-openai-talent-exodus.txt"), actor=None).id,
-            "zh": sources.import_source(seed_text("zh-openai-leadership-shakeup.txt"),
-                                        actor=None).id,
+            "zh": sources.import_source(
+                seed_text("zh-openai-leadership-shakeup.txt"), actor=None
+            ).id,
             "en": sources.import_source(ENGLISH_ARTICLE, actor=None).id,
         }
         db.session.commit()
@@ -54,8 +67,9 @@ def claim_on(app: Flask, source_ids: dict[str, int]) -> Callable[..., int]:
             start = claims.locate_quote(source, quote)
             claim = claims.mark_claim(
                 source.id,
-                claims.ClaimDraft(start=start, end=start + len(quote), statement=statement,
-                                  **fields),
+                claims.ClaimDraft(
+                    start=start, end=start + len(quote), statement=statement, **fields
+                ),
                 actor=None,
             )
             db.session.commit()
@@ -67,3 +81,5 @@ def claim_on(app: Flask, source_ids: dict[str, int]) -> Callable[..., int]:
 PLEDGE = "Beim Abendessen versprach Musk eine Investition von 1 Milliarde Dollar"
 PAID = "Musk hatte insgesamt 44 Millionen Dollar für OpenAI gespendet"
 EN_PAID = "Elon Musk gave OpenAI $44.6 million between 2016 and 2020"
+# An amount with no verb of promising or paying: it conflicts with PAID on the value alone.
+BILLION = "2019 erhielt OpenAI 1 Milliarde Dollar von Microsoft"

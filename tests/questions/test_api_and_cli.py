@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from wcwidth import wcswidth
 
-from tests.questions.conftest import EN_PAID, PAID, PLEDGE
+from tests.questions.conftest import BILLION, EN_PAID, PAID, PLEDGE
 from tracker.accounts.models import Role
 from tracker.core import db
 from tracker.questions import services as questions
@@ -13,19 +12,9 @@ from tracker.questions import services as questions
 MONEY = "How much money did Elon Musk give OpenAI?"
 
 
-@pytest.fixture
-def headers(make_user, runner):
-    def make(role: Role = Role.reviewer) -> dict[str, str]:
-        user = make_user(role)
-        token = runner.invoke(args=["tokens", "create", user.username]).output.strip()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def test_group_claims_and_read_the_disputes(client, headers, claim_on, people, app):
     h = headers()
-    pledge = claim_on("de", PLEDGE, "Musk pledged $1 billion.", subjects=["Elon Musk"])
+    pledge = claim_on("de", BILLION, "OpenAI got $1 billion.", subjects=["Elon Musk"])
     en = claim_on("en", EN_PAID, "Musk gave OpenAI $44.6 million.", subjects=["Elon Musk"])
     created = client.post("/api/v1/questions", headers=h,
                           json={"text": MONEY, "answer_kind": "money"})

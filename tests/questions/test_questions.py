@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.questions.conftest import EN_PAID, PAID, PLEDGE
+from tests.questions.conftest import BILLION, EN_PAID, PAID, PLEDGE
 from tracker.audit import services as audit
 from tracker.claims import services as claims
 from tracker.claims.services import ClaimChanges, EvidenceDraft
 from tracker.core import db
 from tracker.core.errors import InvalidInput
-from tracker.questions import disputes
+from tracker.questions import disputes, rulings
 from tracker.questions import services as questions
 from tracker.questions.models import ConflictKind, ConflictState, Contradiction
 
@@ -41,14 +41,14 @@ def test_a_claim_in_a_money_question_gets_its_amount(app_ctx, claim_on, people):
 
 def test_one_source_contradicting_itself_is_found_and_can_be_dismissed(app_ctx, claim_on, people):
     qid = _money_question()
-    pledge = claim_on("de", PLEDGE, "Musk pledged $1 billion.")
+    pledge = claim_on("de", BILLION, "OpenAI got $1 billion.")
     paid = claim_on("de", PAID, "Musk gave $44 million in all.")
     for cid in (pledge, paid):
         questions.assign_question(cid, qid, actor=None)
     found = disputes.question_contradictions(qid)
     assert [(r.kind, r.state) for r in found] == [(ConflictKind.value, ConflictState.open)]
     assert found[0].detail == "$1,000,000,000 vs $44,000,000"
-    disputes.decide(found[0].id, "not_a_contradiction",
+    rulings.decide(found[0].id, "not_a_contradiction",
                     "A pledge and a payment are different facts.", actor=None)
     assert disputes.list_disputes() == []
     for cid in (pledge, paid):
@@ -68,7 +68,7 @@ def test_precision_differences_are_not_flat_contradictions(app_ctx, claim_on, pe
 
 def test_correcting_a_value_settles_the_contradiction(app_ctx, claim_on, people):
     qid = _money_question()
-    pledge = claim_on("de", PLEDGE, "Musk pledged $1 billion.")
+    pledge = claim_on("de", BILLION, "OpenAI got $1 billion.")
     paid = claim_on("de", PAID, "Musk gave $44 million in all.")
     for cid in (pledge, paid):
         questions.assign_question(cid, qid, actor=None)
@@ -94,7 +94,8 @@ def test_opposite_verdicts_and_split_evidence_are_contradictions(app_ctx, claim_
     claims.attach_evidence(a, EvidenceDraft(url=url, title="Post", stance="supports"), actor=None)
     claims.attach_evidence(b, EvidenceDraft(url=url, title="Post", stance="refutes"), actor=None)
     kinds = sorted(r.kind.value for r in disputes.question_contradictions(qid))
-    assert kinds == ["evidence", "verdict"]
+    # The tracker proposed each claim its own answer in words, so those differ too.
+    assert kinds == ["answer", "evidence", "verdict"]
 
 
 def test_reasons_are_flagged_by_reviewers_within_one_question(app_ctx, claim_on, people):
@@ -111,9 +112,11 @@ def test_reasons_are_flagged_by_reviewers_within_one_question(app_ctx, claim_on,
     groups = disputes.list_disputes()
     assert len(groups) == 1 and groups[0].question.id == qid
     with pytest.raises(InvalidInput, match="rationale"):
-        disputes.decide(row.id, "resolved", "  ", actor=None)
+        rulings.decide(row.id, "resolved", "  ", actor=None)
     with pytest.raises(InvalidInput, match="one of the two"):
-        disputes.decide(row.id, "resolved", "Because.", holding_claim_id=999, actor=None)
-    disputes.decide(row.id, "resolved", "The filing says he chose to leave.",
+        rulings.decide(row.id, "resolved", "Because.", holding_claim_id=999, actor=None)
+    rulings.decide(row.id, "resolved", "The filing says he chose to leave.",
                     holding_claim_id=a, actor=None)
-    assert disputes.list_disputes() == []
+    # The flag is settled; the two different answers the tracker proposed are still open.
+    [group] = disputes.list_disputes()
+    assert [r.kind for r in group.contradictions] == [ConflictKind.answer]

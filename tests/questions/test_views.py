@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from tests.questions.conftest import EN_PAID, PAID, PLEDGE
+from tests.questions.conftest import BILLION, EN_PAID, PAID
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
 from tracker.claims import services as claims_services
@@ -20,9 +20,9 @@ MONEY = "How much money did Elon Musk give OpenAI?"
 
 @pytest.fixture
 def money(app: Flask, claim_on, people) -> dict[str, int]:
-    """A money question answered by the German pledge and payment and the English payment."""
+    """A money question answered by two German amounts and the English payment."""
     ids = {
-        "pledge": claim_on("de", PLEDGE, "Musk pledged $1 billion.", subjects=["Elon Musk"]),
+        "pledge": claim_on("de", BILLION, "OpenAI got $1 billion.", subjects=["Elon Musk"]),
         "paid": claim_on("de", PAID, "Musk gave $44 million in all.", subjects=["Elon Musk"]),
         "en": claim_on("en", EN_PAID, "Musk gave OpenAI $44.6 million.", subjects=["Elon Musk"]),
     }
@@ -116,7 +116,7 @@ def test_correcting_a_value_from_the_claim_page(app, client, auth, money):
     assert "No money found in “sometime soon”" in bad.text
     client.post(url, data={"value": "44 million dollars", "version": str(version)})
     page = client.get(f"/claims/{money['pledge']}").text
-    assert "$44,000,000" in page and "confirmed by a reviewer" in page
+    assert "$44,000,000" in page and '<span class="badge">confirmed</span>' in page
     stale = client.post(url, data={"value": "45 million dollars", "version": str(version)},
                         follow_redirects=True)
     assert "changed by someone else" in stale.text
@@ -131,7 +131,7 @@ def test_people_pages_group_what_they_said_and_what_is_said_about_them(
     page = client.get(f"/entities/{people['musk']}").text
     says, about = page.split("Claims about Elon Musk")
     assert "What Elon Musk says (1)" in says and "Musk sued OpenAI again." in says
-    assert MONEY in about and "Musk pledged $1 billion." in about and 'lang="en"' in about
+    assert MONEY in about and "OpenAI got $1 billion." in about and 'lang="en"' in about
 
     taken = client.post(f"/entities/{people['brockman']}/aliases", data={"alias": "马斯克"},
                         follow_redirects=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from decimal import Decimal
@@ -17,6 +18,7 @@ from tracker.text.values import (
     compare,
     describe,
     extract_values,
+    pick_answer,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -94,7 +96,8 @@ def test_german_seed_counts_percentages_dates_and_durations() -> None:
         ("count", "zwei", D(2), D(2), False),
         ("duration", "24 Stunden", D(24), D(24), False),
         ("count", "Millionen", D(10**6), D(10**9 - 1), True),
-        ("date", "November", D(1101), D(1130), False),  # "im November letzten Jahres"
+        # "im November letzten Jahres": the seed has no date, so the year stays 0000.
+        ("date", "November letzten Jahres", D(1101), D(1130), False),
         ("count", "Hunderte", D(100), D(999), True),
         ("percent", "95%", D(95), D(95), False),
         ("date", "2016", D(20160101), D(20161231), False),
@@ -129,13 +132,15 @@ def test_german_seed_titles() -> None:
 def test_chinese_seed_amounts_percentages_counts_dates_and_durations() -> None:
     values = [v for v in extract_values(CHINESE, "zh") if v.kind is not title]
     assert brief(values) == [
+        ("duration", "直到年底", None, None, False),  # until the end of an unknown year
         ("date", "10月1日", D(1001), D(1001), False),  # no year: year 0000
         ("duration", "9年", D(9), D(9), False),
+        ("date", "年底", D(901), D(1231), True),  # 對年底之后的計劃
         ("duration", "20分鐘", D(20), D(20), False),
         ("count", "兩人", D(2), D(2), False),
         ("date", "2015年", D(20150101), D(20151231), False),
-        ("date", "五月份", D(501), D(531), False),
-        ("date", "5月", D(501), D(531), False),
+        ("date", "今年五月份", D(501), D(531), False),
+        ("date", "今年5月", D(501), D(531), False),
         ("count", "兩名", D(2), D(2), False),
         ("duration", "不到一年", None, D(1), True),
         ("count", "十幾條", D(11), D(19), True),
@@ -543,7 +548,19 @@ def test_describe(text: str, described: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "\x00", "9" * 500, "百分之", "$", "1e309", "...", "十十十", "萬億", "2100年13月40日"],
+    [
+        "",
+        "   ",
+        "\x00",
+        "9" * 500,
+        "百分之",
+        "$",
+        "1e309",
+        "...",
+        "十十十",
+        "萬億",
+        "2100年13月40日",
+    ],
 )
 def test_odd_input_does_not_raise(text: str) -> None:
     for value in extract_values(text):
@@ -567,3 +584,389 @@ def test_random_input_does_not_raise() -> None:
                 found.append(value)
     for a, b in zip(found, found[1:], strict=False):
         compare(a, b)
+
+
+# --- Bounds: "at least", "more than", "up to", "nearly" ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "matched", "kind", "low", "high", "approximate", "described"),
+    [
+        ("at least 20% of its compute", "en", "at least 20%", percent, "20", None, False, "≥ 20%"),
+        ("more than 10 researchers joined", "en", "more than 10", count, "10", None, True, "> 10"),
+        ("over 700 staff signed", "en", "over 700", count, "700", None, True, "> 700"),
+        ("more than $1 billion in cash", "en", "more than $1 billion", money, "1e9", None, True, "> $1,000,000,000"),
+        ("up to 30 engineers", "en", "up to 30", count, None, "30", False, "≤ 30"),
+        ("less than 5% of users", "en", "less than 5%", percent, None, "5", True, "< 5%"),
+        ("fewer than 10 people", "en", "fewer than 10", count, None, "10", True, "< 10"),
+        ("no more than 30 people", "en", "no more than 30", count, None, "30", False, "≤ 30"),
+        ("no fewer than 20 staff", "en", "no fewer than 20", count, "20", None, False, "≥ 20"),
+        ("nearly 40 engineers", "en", "nearly 40", count, "40", "40", True, "≈40"),
+        ("almost a year", "en", "almost a year", duration, "1", "1", True, "≈1 year"),
+        ("more than a dozen tweets", "en", "more than a dozen", count, "12", None, True, "> 12"),
+        ("mindestens 20 Prozent", "de", "mindestens 20 Prozent", percent, "20", None, False, "≥ 20%"),
+        ("über 300 Forscher", "de", "über 300", count, "300", None, True, "> 300"),
+        ("mehr als zehn Leute", "de", "mehr als zehn", count, "10", None, True, "> 10"),
+        ("bis zu 50 Stellen", "de", "bis zu 50", count, None, "50", False, "≤ 50"),
+        ("weniger als 5 Prozent", "de", "weniger als 5 Prozent", percent, None, "5", True, "< 5%"),
+        ("nicht mehr als 30 Leute", "de", "nicht mehr als 30", count, None, "30", False, "≤ 30"),
+        ("knapp 80 Entwickler", "de", "knapp 80", count, "80", "80", True, "≈80"),
+        ("fast 75 wichtige Mitarbeiter", "de", "fast 75", count, "75", "75", True, "≈75"),
+        ("pelo menos 20% do orçamento", "pt", "pelo menos 20%", percent, "20", None, False, "≥ 20%"),
+        ("mais de 10 engenheiros", "pt", "mais de 10", count, "10", None, True, "> 10"),
+        ("acima de 500 pessoas", "pt", "acima de 500", count, "500", None, True, "> 500"),
+        ("até 30 vagas", "pt", "até 30", count, None, "30", False, "≤ 30"),
+        ("menos de 5% dos votos", "pt", "menos de 5%", percent, None, "5", True, "< 5%"),
+        ("quase 75 pessoas", "pt", "quase 75", count, "75", "75", True, "≈75"),
+        ("cerca de 40 startups", "pt", "cerca de 40", count, "40", "40", True, "≈40"),
+        ("至少20%算力", "zh", "至少20%", percent, "20", None, False, "≥ 20%"),
+        ("超過300名工程師", "zh", "超過300名", count, "300", None, True, "> 300"),
+        ("超过300名工程师", "zh", "超过300名", count, "300", None, True, "> 300"),
+        ("逾50家公司", "zh", "逾50家", count, "50", None, True, "> 50"),
+        ("多於10人", "zh", "多於10人", count, "10", None, True, "> 10"),
+        ("不到5%的用戶", "zh", "不到5%", percent, None, "5", True, "< 5%"),
+        ("不足10人", "zh", "不足10人", count, None, "10", True, "< 10"),
+        ("最多30人", "zh", "最多30人", count, None, "30", False, "≤ 30"),
+        ("不超過30人", "zh", "不超過30人", count, None, "30", False, "≤ 30"),
+        ("500名以上員工", "zh", "500名以上", count, "500", None, True, "> 500"),
+        ("30人以下", "zh", "30人以下", count, None, "30", False, "≤ 30"),
+        ("近80名員工", "zh", "近80名", count, "80", "80", True, "≈80"),
+        ("十幾條推文", "zh", "十幾條", count, "11", "19", True, "11–19"),
+    ],
+)  # fmt: skip
+def test_bounds_in_four_languages(
+    text: str,
+    language: str,
+    matched: str,
+    kind: ValueKind,
+    low: str | None,
+    high: str | None,
+    approximate: bool,
+    described: str,
+) -> None:
+    value = only(text, language)
+    assert (value.text, value.kind, value.approximate) == (matched, kind, approximate)
+    assert value.low == (None if low is None else D(low))
+    assert value.high == (None if high is None else D(high))
+    assert describe(value) == described
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "relation"),
+    [
+        ("at least 20%", "20%", Relation.compatible),
+        ("at least 20%", "25%", Relation.compatible),
+        ("at least 20%", "10%", Relation.different),
+        ("more than 10", "about 12", Relation.compatible),
+        ("more than 10", "5", Relation.different),
+        ("up to 30", "25", Relation.compatible),
+        ("up to 30", "45", Relation.different),
+        ("no more than 30", "more than 40", Relation.different),
+        ("mindestens 20 Prozent", "至少20%", Relation.same),
+        ("more than a dozen", "十幾條", Relation.compatible),
+    ],
+)
+def test_compare_bounds(a: str, b: str, relation: Relation) -> None:
+    first, second = only(a), only(b)
+    assert compare(first, second) is relation
+    assert compare(second, first) is relation
+
+
+# --- Ranges in words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "matched", "kind", "low", "high", "unit"),
+    [
+        ("between 2016 and 2020", "en", "between 2016 and 2020", date, "20160101", "20201231", "date"),
+        ("from 20 to 30 people", "en", "20 to 30", count, "20", "30", ""),
+        ("from twenty to thirty people", "en", "from twenty to thirty", count, "20", "30", ""),
+        ("between 20 and 30 percent", "en", "between 20 and 30 percent", percent, "20", "30", "%"),
+        ("between 2 and 3 billion dollars", "en", "between 2 and 3 billion dollars", money, "2e9", "3e9", "USD"),
+        ("between March and May 2024", "en", "between March and May 2024", date, "20240301", "20240531", "date"),
+        ("zwischen 20 und 30 Mitarbeitern", "de", "zwischen 20 und 30", count, "20", "30", ""),
+        ("zwischen 2016 und 2020", "de", "zwischen 2016 und 2020", date, "20160101", "20201231", "date"),
+        ("von 2016 bis 2020", "de", "2016 bis 2020", date, "20160101", "20201231", "date"),
+        ("zwischen 20 und 30 Millionen Dollar", "de", "zwischen 20 und 30 Millionen Dollar", money, "2e7", "3e7", "USD"),
+        ("entre 20 e 30 funcionários", "pt", "entre 20 e 30", count, "20", "30", ""),
+        ("entre 2016 e 2020", "pt", "entre 2016 e 2020", date, "20160101", "20201231", "date"),
+        ("de 2016 a 2020", "pt", "2016 a 2020", date, "20160101", "20201231", "date"),
+        ("de maio a julho de 2024", "pt", "de maio a julho de 2024", date, "20240501", "20240731", "date"),
+        ("2016年至2020年", "zh", "2016年至2020年", date, "20160101", "20201231", "date"),
+        ("2016年到2020年間", "zh", "2016年到2020年", date, "20160101", "20201231", "date"),
+        ("20到30名員工", "zh", "20到30名", count, "20", "30", ""),
+    ],
+)  # fmt: skip
+def test_ranges_in_words(
+    text: str,
+    language: str,
+    matched: str,
+    kind: ValueKind,
+    low: str,
+    high: str,
+    unit: str,
+) -> None:
+    value = only(text, language)
+    assert (value.text, value.kind, value.unit) == (matched, kind, unit)
+    assert (value.low, value.high) == (D(low), D(high))
+    assert text[value.start : value.end] == matched
+
+
+def test_words_that_make_no_range_leave_two_values() -> None:
+    # The second number is smaller, the joiner does not belong to the opener, or no opener.
+    assert len(extract_values("between 30 and 20 people", "en")) == 2
+    assert len(extract_values("from 2016 and 2020", "en")) == 2
+    assert len(extract_values("In 2016 and 2020 it grew", "en")) == 2
+
+
+# --- Numbers written as words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "matched", "kind", "number", "unit"),
+    [
+        ("zwölf Forscher", "de", "zwölf", count, "12", ""),
+        ("fünfundzwanzig Mitarbeiter", "de", "fünfundzwanzig", count, "25", ""),
+        ("dreißig Leute", "de", "dreißig", count, "30", ""),
+        ("hundert Entwickler", "de", "hundert", count, "100", ""),
+        ("tausend Stellen", "de", "tausend", count, "1000", ""),
+        ("zweitausendfünfhundert Stellen", "de", "zweitausendfünfhundert", count, "2500", ""),
+        ("eine Milliarde Dollar", "de", "eine Milliarde Dollar", money, "1e9", "USD"),
+        ("zwei Millionen Euro", "de", "zwei Millionen Euro", money, "2e6", "EUR"),
+        ("dez funcionários", "pt", "dez", count, "10", ""),
+        ("vinte e cinco engenheiros", "pt", "vinte e cinco", count, "25", ""),
+        ("cem pessoas", "pt", "cem", count, "100", ""),
+        ("cento e vinte pessoas", "pt", "cento e vinte", count, "120", ""),
+        ("trezentas vagas", "pt", "trezentas", count, "300", ""),
+        ("mil funcionários", "pt", "mil", count, "1000", ""),
+        ("dois mil e quinhentos funcionários", "pt", "dois mil e quinhentos", count, "2500", ""),
+        ("44 milhões de dólares", "pt", "44 milhões de dólares", money, "44e6", "USD"),
+        ("US$ 1 bilhão", "pt", "US$ 1 bilhão", money, "1e9", "USD"),
+        ("1 bilhão de dólares", "pt", "1 bilhão de dólares", money, "1e9", "USD"),
+        ("R$ 5 milhões", "pt", "R$ 5 milhões", money, "5e6", "BRL"),
+        ("mil milhões de dólares", "pt", "mil milhões de dólares", money, "1e9", "USD"),
+        ("dois mil milhões de euros", "pt", "dois mil milhões de euros", money, "2e9", "EUR"),
+    ],
+)
+def test_number_words_in_german_and_portuguese(
+    text: str, language: str, matched: str, kind: ValueKind, number: str, unit: str
+) -> None:
+    value = only(text, language)
+    assert (value.text, value.kind, value.unit) == (matched, kind, unit)
+    assert value.low == value.high == D(number)
+
+
+def test_vague_and_idiomatic_number_words() -> None:
+    dozens = only("Dutzende Forscher", "de")
+    assert (dozens.low, dozens.high, dozens.approximate) == (D(20), D(99), True)
+    assert only("vinte por cento", "pt").kind is percent  # `cento` of `por cento` is no number
+
+
+# --- Dates relative to the publication date ---------------------------------------------------
+
+PUBLISHED = datetime.date(2024, 8, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "matched", "key", "low", "high"),
+    [
+        ("It happened last year.", "en", "last year", "last_year", "20230101", "20231231"),
+        ("Last year, OpenAI grew.", "en", "Last year", "last_year", "20230101", "20231231"),
+        ("this year", "en", "this year", "this_year", "20240101", "20241231"),
+        ("next year", "en", "next year", "next_year", "20250101", "20251231"),
+        ("in November last year", "en", "November last year", "last_year", "20231101", "20231130"),
+        ("letztes Jahr", "de", "letztes Jahr", "last_year", "20230101", "20231231"),
+        ("im vergangenen Jahr", "de", "vergangenen Jahr", "last_year", "20230101", "20231231"),
+        ("im November letzten Jahres", "de", "November letzten Jahres", "last_year", "20231101", "20231130"),
+        ("Ende letzten Jahres", "de", "Ende letzten Jahres", "end_of_last_year", "20230901", "20231231"),
+        ("no ano passado", "pt", "ano passado", "last_year", "20230101", "20231231"),
+        ("em novembro do ano passado", "pt", "novembro do ano passado", "last_year", "20231101", "20231130"),
+        ("este ano", "pt", "este ano", "this_year", "20240101", "20241231"),
+        ("去年", "zh", "去年", "last_year", "20230101", "20231231"),
+        ("今年", "zh", "今年", "this_year", "20240101", "20241231"),
+        ("明年", "zh", "明年", "next_year", "20250101", "20251231"),
+        ("去年11月", "zh", "去年11月", "last_year", "20231101", "20231130"),
+        ("今年五月份", "zh", "今年五月份", "this_year", "20240501", "20240531"),
+        ("計劃在年底之前", "zh", "年底", "end_of_year", "20240901", "20241231"),
+    ],
+)  # fmt: skip
+def test_relative_dates_resolve_with_a_publication_date(
+    text: str, language: str, matched: str, key: str, low: str, high: str
+) -> None:
+    resolved = only(text, language, date)
+    assert (resolved.text, resolved.relative) == (matched, key)
+    with_date = [v for v in extract_values(text, language, PUBLISHED) if v.kind is date]
+    assert len(with_date) == 1
+    assert (with_date[0].text, with_date[0].relative) == (matched, key)
+    assert (with_date[0].low, with_date[0].high) == (D(low), D(high))
+
+
+def test_relative_dates_without_a_publication_date() -> None:
+    year = only("last year", "en")
+    assert (year.low, year.high, year.label) == (None, None, "year")
+    assert describe(year) == "last year (no publication date to resolve it)"
+    # A month keeps year 0000, as "im November" does, so it still compares by month.
+    november = only("im November letzten Jahres", "de")
+    assert (november.low, november.high, november.label) == (D(1101), D(1130), "month")
+    assert describe(november) == "November of last year (no publication date to resolve it)"
+    end = only("Ende letzten Jahres", "de")
+    assert (end.low, end.high, end.approximate) == (D(901), D(1231), True)
+    assert describe(end) == "≈the end of last year (no publication date to resolve it)"
+    assert describe(only("im November letzten Jahres", "de", date)) != describe(
+        extract_values("im November letzten Jahres", "de", PUBLISHED)[0]
+    )
+    assert describe(extract_values("last year", "en", PUBLISHED)[0]) == "2023"
+    assert describe(extract_values("去年11月", "zh", PUBLISHED)[0]) == "2023-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "matched", "key"),
+    [
+        ("He is on leave until the end of the year.", "en", "until the end of the year", "end_of_year"),
+        ("by the end of the year", "en", "by the end of the year", "end_of_year"),
+        ("until the end of next year", "en", "until the end of next year", "end_of_next_year"),
+        ("until year-end.", "en", "until year-end", "end_of_year"),
+        ("bis Ende des Jahres", "de", "bis Ende des Jahres", "end_of_year"),
+        ("bis zum Jahresende", "de", "bis zum Jahresende", "end_of_year"),
+        ("bis zum Ende des Jahres", "de", "bis zum Ende des Jahres", "end_of_year"),
+        ("até o fim do ano", "pt", "até o fim do ano", "end_of_year"),
+        ("até ao final do ano", "pt", "até ao final do ano", "end_of_year"),
+        ("休長假,直到年底。", "zh", "直到年底", "end_of_year"),
+        ("到年底", "zh", "到年底", "end_of_year"),
+        ("到今年年底為止", "zh", "到今年年底為止", "end_of_year"),
+    ],
+)  # fmt: skip
+def test_until_the_end_of_the_year_is_a_duration(
+    text: str, language: str, matched: str, key: str
+) -> None:
+    open_end = only(text, language)
+    assert (open_end.kind, open_end.unit, open_end.relative) == (duration, "until", key)
+    assert (open_end.text, open_end.low, open_end.high) == (matched, None, None)
+    year = 2025 if "next" in key else 2024
+    resolved = only_with(text, language, PUBLISHED)
+    assert (resolved.kind, resolved.unit, resolved.relative) == (duration, "until", key)
+    assert resolved.low == resolved.high == D(year * 10000 + 1231)
+
+
+def only_with(text: str, language: str, reference: datetime.date) -> Value:
+    values = extract_values(text, language, reference)
+    assert len(values) == 1, values
+    return values[0]
+
+
+def test_describe_until() -> None:
+    assert describe(only("until the end of the year", "en")) == (
+        "until the end of the year (no publication date to resolve it)"
+    )
+    assert describe(only_with("bis Ende des Jahres", "de", PUBLISHED)) == "until 2024-12-31"
+    assert describe(only("直到明年底", "zh")) == (
+        "until the end of next year (no publication date to resolve it)"
+    )
+
+
+def test_compare_relative_values() -> None:
+    chinese, english = only("直到年底", "zh"), only("until the end of the year", "en")
+    assert compare(chinese, english) is Relation.same  # both unresolved, same key
+    assert compare(chinese, only("until the end of next year", "en")) is Relation.incomparable
+    this_year = only_with("直到年底", "zh", PUBLISHED)
+    assert compare(this_year, only_with("bis zum Jahresende", "de", PUBLISHED)) is Relation.same
+    next_pub = datetime.date(2025, 3, 1)
+    assert compare(this_year, only_with("bis Jahresende", "de", next_pub)) is Relation.different
+    assert compare(this_year, english) is Relation.compatible  # one publication date known
+    # An end date against a length: no way to tell without the start of the leave.
+    assert compare(english, only("3 months", "en")) is Relation.incomparable
+    assert compare(this_year, only("3 months", "en")) is Relation.incomparable
+    # Relative dates.
+    assert compare(only("last year", "en"), only("去年", "zh")) is Relation.same
+    assert compare(only("last year", "en"), only("next year", "en")) is Relation.incomparable
+    november = only("im November letzten Jahres", "de")
+    assert compare(november, only("last year", "en")) is Relation.compatible
+    assert compare(november, only("November 2023", "en")) is Relation.compatible
+    assert compare(november, only("March 2023", "en")) is Relation.different
+    assert compare(only("last year", "en"), only("2023", "en")) is Relation.incomparable
+    resolved = extract_values("last year", "en", PUBLISHED)[0]
+    assert compare(resolved, only("2023", "en")) is Relation.same
+    assert compare(resolved, only("2022", "en")) is Relation.different
+
+
+def test_relative_words_that_are_not_dates() -> None:
+    assert extract_values("over the last year", "en") == []  # the past twelve months
+    assert extract_values("公司失去年輕人才", "zh") == []  # 失去 + 年輕
+    assert extract_values("by year-end results", "en") == []
+    # A month without a year stays a year-0000 date, even with a publication date.
+    assert only_with("In a May interview", "en", PUBLISHED).low == D(501)
+
+
+def test_reference_is_optional_and_checked() -> None:
+    assert extract_values("last year", "en", None) == extract_values("last year", "en")
+    assert extract_values("last year", "en", "2024-08-06") == extract_values("last year")  # type: ignore[arg-type]
+
+
+# --- Picking the answer among several values ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "question", "text", "answer"),
+    [
+        ("en", "count", "How many employees left OpenAI?",
+         "Of the 12 people who founded the lab in 2015, 7 employees have left.", "7"),
+        ("en", "count", "How many researchers did OpenAI start with?",
+         "OpenAI, which started with 20 researchers, now employs more than 700 people.", "20"),
+        ("en", "count", "How many people work at OpenAI?",
+         "OpenAI, which started with 20 researchers, now employs more than 700 people.",
+         "more than 700"),
+        ("en", "count", "How many tweets did Leike post?",
+         "After 9 years at the lab and work on GPT-4, he posted 14 tweets about 3 teams.", "14"),
+        ("en", "money", "How much money did Musk donate?",
+         "Musk, who pledged $1 billion, donated $44 million in the end.", "$44 million"),
+        ("en", "date", "When was Anthropic founded?",
+         "In 2019 the two left Google, and in 2021 they founded Anthropic.", "2021"),
+        ("de", "count", "How many employees left OpenAI?",
+         "Von den 12 Gründern aus dem Jahr 2015 haben inzwischen 7 Mitarbeiter OpenAI verlassen.",
+         "7"),
+        ("de", "count", "How many researchers did OpenAI start with?",
+         "Anfangs arbeiteten 20 Forscher bei OpenAI, heute sind es über 700 Mitarbeiter.", "20"),
+        ("de", "count", "How many AI companies have former employees founded?",
+         "In 9 Jahren haben 75 Mitarbeiter das Haus verlassen und etwa 30 Unternehmen gegründet.",
+         "etwa 30"),
+        ("de", "money", "How much money did Musk give?",
+         "Musk versprach 1 Milliarde Dollar, gespendet hat er am Ende 44 Millionen Dollar.",
+         "44 Millionen Dollar"),
+        ("zh", "count", "How many employees left OpenAI?",
+         "2015年創立實驗室的12人中,已有7名員工離開。", "7名"),
+        ("zh", "count", "How many tweets did Leike post?",
+         "他在9年裡發了十幾條推文,涉及GPT-4和3家公司。", "十幾條"),
+        ("zh", "count", "How many companies did they found?",
+         "兩名研究員離開後創立了3家公司。", "3家"),
+        ("pt", "count", "How many employees left OpenAI?",
+         "Dos 12 fundadores, 7 funcionários já deixaram a OpenAI.", "7"),
+    ],
+)  # fmt: skip
+def test_pick_answer_takes_the_value_beside_the_questions_words(
+    language: str, kind: str, question: str, text: str, answer: str
+) -> None:
+    values = extract_values(text, language)
+    assert len([v for v in values if v.kind.value == kind]) >= 2  # a real choice
+    picked = pick_answer(values, kind, question, text)
+    assert picked is not None and picked.text == answer
+
+
+def test_pick_answer_edge_cases() -> None:
+    text = "7 employees left in 2015."
+    values = extract_values(text, "en")
+    assert pick_answer(values, "title", "Who left?", text) is None
+    assert pick_answer(values, "text", "Who left?", text) is None  # not a value kind
+    assert pick_answer([], "count", "How many?", text) is None
+    assert pick_answer(values, ValueKind.count, "How many employees left?", text) == values[0]
+    # No word of the question near any of them: the first one, as before.
+    two = extract_values("12 and 7", "en")
+    assert pick_answer(two, "count", "How many?", "12 and 7") == two[0]
+    # Values read from another text (a quote's values with the statement) stay candidates.
+    quote = extract_values("Etwa zehn Leute und 3 Gründer", "de")
+    assert pick_answer(quote, "count", "How many founders?", "unrelated") == quote[0]
+
+
+def test_pick_answer_puts_years_read_as_counts_last() -> None:
+    year_like = Value(count, D(2015), D(2015), "", "2015", 0, 4)
+    real = Value(count, D(7), D(7), "", "7", 12, 13)
+    assert pick_answer([year_like, real], "count", "How many left?", "2015 and so 7 left") is real

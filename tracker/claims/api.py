@@ -75,6 +75,40 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                 "confirmed": {"type": "boolean"},
             },
         },
+        "FoundValue": {
+            "type": "object",
+            "description": "A value the tracker reads in the quote or statement.",
+            "properties": {
+                "kind": {"type": "string"},
+                "text": {"type": "string", "description": "As written."},
+                "display": {"type": "string", "description": "As the tracker reads it."},
+                "in": {"type": "string", "enum": ["quote", "statement"]},
+                "low": nullable({"type": "string"}),
+                "high": nullable({"type": "string"}),
+                "unit": {"type": "string"},
+                "approximate": {"type": "boolean"},
+            },
+        },
+        "Qualifiers": {
+            "type": "object",
+            "description": "When the answer holds (YYYY[-MM[-DD]]) and what it is about.",
+            "properties": {
+                "as_of": nullable({"type": "string"}),
+                "from": nullable({"type": "string"}),
+                "until": nullable({"type": "string"}),
+                "aspect": nullable({"type": "string"}),
+            },
+        },
+        "ClaimAnswer": {
+            "type": "object",
+            "description": "The claim's answer to its question: proposed until confirmed.",
+            "properties": {
+                "id": {"type": "integer"},
+                "text": {"type": "string"},
+                "confirmed": {"type": "boolean"},
+                "basis": nullable({"type": "string", "description": "Why it was proposed."}),
+            },
+        },
         "Claim": {
             "type": "object",
             "properties": {
@@ -85,6 +119,9 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                 "is_disputed": {"type": "boolean"},
                 "question_id": nullable({"type": "integer"}),
                 "value": nullable("Value"),
+                "answer": nullable("ClaimAnswer"),
+                "qualifiers": "Qualifiers",
+                "values": {"type": "array", "items": "FoundValue"},
                 "assignee": nullable({"type": "string"}),
                 "assignee_id": nullable({"type": "integer"}),
                 "version": {"type": "integer"},
@@ -215,6 +252,42 @@ def value_json(claim: Claim) -> dict[str, Any] | None:
     }
 
 
+def answer_json(claim: Claim) -> dict[str, Any] | None:
+    if claim.answer is None:
+        return None
+    return {
+        "id": claim.answer.id,
+        "text": claim.answer.text,
+        "confirmed": claim.is_answer_confirmed,
+        "basis": claim.answer_basis,
+    }
+
+
+def qualifiers_json(claim: Claim) -> dict[str, str | None]:
+    return {
+        "as_of": claim.as_of,
+        "from": claim.valid_from,
+        "until": claim.valid_until,
+        "aspect": claim.aspect,
+    }
+
+
+def found_values_json(claim: Claim) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": found.value.kind.value,
+            "text": found.value.text,
+            "display": found.display,
+            "in": found.where,
+            "low": str(found.value.low) if found.value.low is not None else None,
+            "high": str(found.value.high) if found.value.high is not None else None,
+            "unit": found.value.unit,
+            "approximate": found.value.approximate,
+        }
+        for found in values.found_in(claim)
+    ]
+
+
 def claim_json(claim: Claim) -> dict[str, Any]:
     return {
         "id": claim.id,
@@ -230,6 +303,9 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "is_disputed": claim.is_disputed,
         "question_id": claim.question_id,
         "value": value_json(claim),
+        "answer": answer_json(claim),
+        "qualifiers": qualifiers_json(claim),
+        "values": found_values_json(claim),
         "assignee": claim.assignee.username if claim.assignee else None,
         "assignee_id": claim.assignee_id,
         "version": claim.version,

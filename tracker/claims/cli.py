@@ -11,6 +11,7 @@ from tracker.accounts import services as accounts
 from tracker.core import db
 from tracker.core.errors import TrackerError
 from tracker.exports import bulk
+from tracker.questions import grouping
 
 claims_cli = AppGroup("claims", help="Claims in bulk.")
 
@@ -37,8 +38,9 @@ def import_command(
     if username and actor is None:
         raise click.ClickException(f"There is no user {username!r}.")
     try:
-        report, fmt = bulk.import_file(file.read_bytes(), file.name, fmt, actor=actor,
-                                       skip_bad=skip_bad)
+        report, fmt = bulk.import_file(
+            file.read_bytes(), file.name, fmt, actor=actor, skip_bad=skip_bad
+        )
     except TrackerError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file}: {exc.message} Nothing loaded.") from None
@@ -57,3 +59,37 @@ def import_command(
         target.write_text(bulk.write_rejects(report.errors, fmt), encoding="utf-8")
         click.echo(f"{len(report.errors)} bad rows written to {target}.")
     click.echo(f"{len(report.added)} claims added from {file}.")
+
+
+@claims_cli.command("suggest")
+@click.option("--source", "source_id", type=int, required=True, help="The source's number.")
+@click.option(
+    "--accept-above",
+    type=click.FloatRange(0, 1),
+    help="Accept every best question scoring at least this (0 to 1).",
+)
+@click.option("--user", "username", help="Record the grouping as done by this user.")
+def suggest_command(source_id: int, accept_above: float | None, username: str | None) -> None:
+    """The proposed question and answer of each claim of a source in no question yet."""
+    actor = accounts.find_user(username) if username else None
+    if username and actor is None:
+        raise click.ClickException(f"There is no user {username!r}.")
+    try:
+        proposals = grouping.source_proposals(source_id)
+        for p in proposals:
+            click.echo(f"#{p.claim.id} {p.claim.statement}")
+            if p.new_question_first:
+                click.echo("   new question (nothing fits well)")
+            for option in p.options:
+                answer = f" -> {option.answer}" if option.answer else ""
+                click.echo(
+                    f"   {option.suggestion.score:.2f} #{option.question.id} "
+                    f"{option.question.text}{answer}"
+                )
+        if accept_above is not None:
+            accepted = grouping.accept_above(source_id, accept_above, actor=actor)
+            db.session.commit()
+            click.echo(f"{len(accepted)} claim(s) accepted at {accept_above:.2f} or more.")
+    except TrackerError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None

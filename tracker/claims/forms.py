@@ -124,3 +124,29 @@ class QueueFilterForm(FlaskForm):
         choices=[SelectChoice("", "Hide deleted"), SelectChoice("1", "Include deleted")],
         default="",
     )
+
+
+class AnswerForm(FlaskForm):
+    """A claim's answer and its qualifiers, as a reviewer gives or confirms them."""
+
+    answer = StringField(
+        "Answer",
+        validators=[Optional(), Length(max=300)],
+        description="As a reader would write it: “44 million dollars”, “until the end of the "
+        "year”, “yes”, or a short phrase. Empty: let the tracker propose again.",
+    )
+    as_of = StringField(
+        "As of", validators=[Optional(), Length(max=10)], description="YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    valid_from = StringField("From", validators=[Optional(), Length(max=10)])
+    valid_until = StringField("Until", validators=[Optional(), Length(max=10)])
+    aspect = StringField(
+        "About",
+        validators=[Optional(), Length(max=100)],
+        description="What the answers split by, e.g. “pledged” or “paid”.",
+    )
+    version = HiddenField()
+
+
+class ConfirmAnswerForm(FlaskForm):
+    version = HiddenField()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import User
 from tracker.core.db import Base, DecimalString, UTCDateTime, str_enum, utcnow
 from tracker.sources.models import Source
+
+if TYPE_CHECKING:
+    from tracker.questions.models import Answer
 
 
 class ClaimStatus(enum.StrEnum):
@@ -115,6 +119,21 @@ class Claim(Base):
     value_text: Mapped[str | None] = mapped_column(sa.String(200))
     is_value_approximate: Mapped[bool] = mapped_column(default=False)
     is_value_confirmed: Mapped[bool] = mapped_column(default=False)
+    #: The claim's answer to its question (tracker.questions.models.Answer): proposed by the
+    #: tracker when the claim joins the question, until a reviewer confirms or changes it.
+    answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("answers.id", ondelete="SET NULL"), index=True
+    )
+    is_answer_confirmed: Mapped[bool] = mapped_column(default=False)
+    #: Why the tracker proposed the answer ("negation: nicht"; "72% like claim #12").
+    answer_basis: Mapped[str | None] = mapped_column(sa.String(300))
+    #: Qualifiers of the answer (YYYY, YYYY-MM or YYYY-MM-DD): when it holds. Two answers
+    #: conflict only when their qualifiers overlap; a missing one overlaps everything.
+    as_of: Mapped[str | None] = mapped_column(sa.String(10))
+    valid_from: Mapped[str | None] = mapped_column(sa.String(10))
+    valid_until: Mapped[str | None] = mapped_column(sa.String(10))
+    #: What the answer is about, where a question's answers split ("pledged" vs "paid").
+    aspect: Mapped[str | None] = mapped_column(sa.String(100))
     #: Bumped by every UPDATE; a save based on an older version is refused (no lost edits).
     version: Mapped[int] = mapped_column(default=1)
 
@@ -126,6 +145,7 @@ class Claim(Base):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan"
     )
+    answer: Mapped[Answer | None] = relationship("Answer")
 
     @property
     def has_value(self) -> bool:

@@ -162,6 +162,7 @@ def list_claims(filters: ClaimFilter, page: int = 1, per_page: int = 50) -> Page
             selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
             selectinload(Claim.assignee),
             selectinload(Claim.evidence),
+            selectinload(Claim.answer),
         )
         .order_by(*SORTS[filters.sort])
     )

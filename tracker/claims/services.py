@@ -22,7 +22,7 @@ from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.core import db
 from tracker.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tracker.entities import services as entities
-from tracker.questions import disputes
+from tracker.questions import answers, disputes
 from tracker.sources.models import Source
 from tracker.sources.services import check_url
 from tracker.text.glosses import find_glosses, strip_glosses
@@ -197,6 +197,7 @@ def _refresh_links(claim: Claim) -> None:
     """Keep what depends on a claim's words in step: its entities and its values."""
     entities.link_claim(claim)
     values.refresh_values(claim)
+    answers.propose(claim)
 
 
 def _recheck(claim: Claim) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,9 +15,9 @@ import sqlalchemy as sa
 from tracker.claims.models import Claim, ClaimValue
 from tracker.core import db
 from tracker.core.errors import InvalidInput
-from tracker.questions.models import AnswerKind, Question
+from tracker.questions.models import Answer, AnswerKind, Question
 from tracker.text.glosses import find_glosses, strip_glosses
-from tracker.text.values import Value, ValueKind, describe, extract_values
+from tracker.text.values import Value, ValueKind, describe, extract_values, pick_answer
 
 VALUE_FIELDS = (
     "value_kind",
@@ -49,10 +51,48 @@ def _language(claim: Claim) -> str | None:
     return language.split("-")[0] if language else None
 
 
+def _published(claim: Claim) -> date | None:
+    """Relative dates ("last year", 直到年底) resolve against the source's publication date."""
+    return claim.source.published if claim.source is not None else None
+
+
 def found_values(claim: Claim) -> list[Value]:
     """Values in the quote (read without pinyin glosses), then in the statement."""
     quote = strip_glosses(claim.quote, find_glosses(claim.quote)).text
-    return [*extract_values(quote, _language(claim)), *extract_values(claim.statement, "en")]
+    reference = _published(claim)
+    return [
+        *extract_values(quote, _language(claim), reference=reference),
+        *extract_values(claim.statement, "en", reference=reference),
+    ]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read in a claim, where (the quote or the statement), as the tracker reads it."""
+
+    value: Value
+    where: str
+    display: str
+
+
+def found_in(claim: Claim) -> list[Found]:
+    """Every value in the claim's quote and statement, shown from the moment it is marked."""
+    quote = strip_glosses(claim.quote, find_glosses(claim.quote)).text
+    reference = _published(claim)
+    return [
+        *(
+            Found(v, "quote", describe(v))
+            for v in extract_values(quote, _language(claim), reference=reference)
+        ),
+        *(
+            Found(v, "statement", describe(v))
+            for v in extract_values(claim.statement, "en", reference=reference)
+        ),
+    ]
+
+
+def _question(claim: Claim) -> Question | None:
+    return db.session.get(Question, claim.question_id) if claim.question_id else None
 
 
 def _answer_kind(claim: Claim) -> AnswerKind | None:
@@ -98,9 +138,77 @@ def refresh_values(claim: Claim) -> None:
                 ClaimValue(claim_id=claim.id, kind=value.kind.value, key=key, text=value.text[:200])
             )
     if not claim.is_value_confirmed:
-        kind = _answer_kind(claim)
+        question = _question(claim)
+        kind = question.answer_kind if question is not None else None
         wanted = [v for v in values if kind is not None and v.kind.value == kind.value]
-        _apply(claim, wanted[0] if wanted else None, confirmed=False)
+        # Of several values of the kind, the one beside the question's words answers it.
+        chosen = (
+            pick_answer(wanted, kind.value, question.text, claim.statement)  # type: ignore[union-attr]
+            if len(wanted) > 1
+            else (wanted[0] if wanted else None)
+        )
+        _apply(claim, chosen, confirmed=False)
+    sync_value_answer(claim)
+
+
+def _plain(number: Decimal | None) -> str:
+    return "" if number is None else format(Decimal(number).normalize(), "f")
+
+
+def answer_key(fields: Mapping[str, Any]) -> str:
+    """The normal form of a stored value: claims with equal keys give the same answer.
+
+    Frozen in migration 0006 too, which made the first answers from the stored values.
+    """
+    return (
+        f"{fields['value_kind']}|{_plain(fields['value_low'])}|{_plain(fields['value_high'])}"
+        f"|{fields['value_unit'] or ''}|{fields['value_label'] or ''}"
+        f"|{'~' if fields['is_value_approximate'] else ''}"
+    )[:300]
+
+
+def find_or_add_answer(question_id: int, text: str, key: str) -> Answer:
+    """The question's answer with this key, added when no claim gave it before."""
+    answer = db.session.scalar(
+        sa.select(Answer).where(Answer.question_id == question_id, Answer.key == key)
+    )
+    if answer is None:
+        answer = Answer(question_id=question_id, text=text[:300], key=key)
+        db.session.add(answer)
+        db.session.flush()
+    return answer
+
+
+def set_answer_id(claim: Claim, answer_id: int | None) -> None:
+    """Point the claim at another answer; its loaded `answer` must not linger."""
+    claim.answer_id = answer_id
+    db.session.expire(claim, ["answer"])
+
+
+def sync_value_answer(claim: Claim) -> None:
+    """In a value question the answer is the claim's value: keep the two in step."""
+    kind = _answer_kind(claim)
+    if kind is None or not kind.is_value:
+        return
+    if claim.is_answer_confirmed and claim.value_kind is None and claim.answer_id is not None:
+        return  # a reviewer's answer in words, where no value could be read
+    fields = snapshot(claim)
+    if fields["value_kind"] is None:
+        wanted: int | None = None
+    else:
+        wanted = find_or_add_answer(
+            claim.question_id,  # type: ignore[arg-type]
+            display_of(fields) or fields["value_text"] or "",
+            answer_key(fields),
+        ).id
+    if claim.answer_id != wanted:
+        set_answer_id(claim, wanted)
+    confirmed = bool(claim.is_value_confirmed)
+    if claim.is_answer_confirmed != confirmed:
+        claim.is_answer_confirmed = confirmed
+    basis = "typed by a reviewer" if confirmed else "read from the quote or statement"
+    if wanted is not None and claim.answer_basis != basis:
+        claim.answer_basis = basis
 
 
 def parse_value(text: str, kind: AnswerKind | None, language: str | None = None) -> Value:
@@ -159,14 +267,24 @@ def snapshot(claim: Claim) -> dict[str, object]:
     return {name: getattr(claim, name) for name in VALUE_FIELDS}
 
 
+def clear_value(claim: Claim) -> None:
+    """No value answers the question (a reviewer answered in words)."""
+    _apply(claim, None, confirmed=False)
+
+
 def set_confirmed_value(claim: Claim, value: Value | None) -> None:
     _apply(claim, value, confirmed=value is not None)
     if value is None:
         refresh_values(claim)
+    else:
+        sync_value_answer(claim)
 
 
 __all__ = [
     "Decimal",
+    "answer_key",
+    "find_or_add_answer",
+    "sync_value_answer",
     "blocking_key",
     "display",
     "display_of",

@@ -14,8 +14,10 @@ from tracker.accounts.models import Role
 from tracker.audit import services as audit
 from tracker.claims import queue, reading, services, values
 from tracker.claims.forms import (
+    AnswerForm,
     AssignForm,
     ClaimForm,
+    ConfirmAnswerForm,
     DeleteForm,
     EvidenceForm,
     QueueFilterForm,
@@ -27,9 +29,10 @@ from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Conflict, InvalidInput, TrackerError
 from tracker.core.pagination import check_page_args
+from tracker.questions import answers, suggestions
 from tracker.questions import services as questions
-from tracker.questions import suggestions
 from tracker.questions.models import AnswerKind
+from tracker.questions.qualifiers import Qualifiers
 from tracker.sources import services as sources
 
 bp = Blueprint("claims", __name__)
@@ -135,10 +138,24 @@ def _span_from_form(source: Any, form: ClaimForm) -> tuple[int, int]:
 @bp.get("/claims/<int:claim_id>")
 @require_role(Role.viewer)
 def detail(claim_id: int) -> str:
+    return claim_page(claim_id)
+
+
+def claim_page(claim_id: int, answer_form: AnswerForm | None = None) -> str:
+    """The claim page; after a refused answer its form keeps what was typed."""
     claim = services.get_claim(claim_id, include_deleted=current_user.can(Role.editor))
     verdict_form = VerdictForm(
         status=claim.status.value, rationale=claim.rationale, version=claim.version
     )
+    if answer_form is None:
+        answer_form = AnswerForm(
+            answer=claim.value_text or (claim.answer.text if claim.answer else ""),
+            as_of=claim.as_of,
+            valid_from=claim.valid_from,
+            valid_until=claim.valid_until,
+            aspect=claim.aspect,
+            version=claim.version,
+        )
     return render_template(
         "claims/detail.html",
         claim=claim,
@@ -146,12 +163,60 @@ def detail(claim_id: int) -> str:
         all_questions=questions.list_questions(1, 500).items,
         answer_kinds=list(AnswerKind),
         found=suggestions.suggest(claim.id) if not claim.is_deleted else None,
+        found_values=values.found_in(claim),
+        answer_form=answer_form,
+        confirm_form=ConfirmAnswerForm(version=claim.version),
         context=reading.claim_context(claim),
         history=audit.claim_history(claim.id),
         verdict_form=verdict_form,
         evidence_form=EvidenceForm(),
         delete_form=DeleteForm(version=claim.version),
     )
+
+
+@bp.post("/claims/<int:claim_id>/answer")
+@require_role(Role.reviewer)
+def set_answer(claim_id: int) -> str | Response | tuple[str, int]:
+    """Give or change the claim's answer and qualifiers; a refused one stays in the form."""
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return claim_page(claim_id, form), 400
+    try:
+        answers.set_answer(
+            claim_id,
+            form.answer.data,
+            qualifiers=Qualifiers(
+                form.as_of.data, form.valid_from.data, form.valid_until.data, form.aspect.data
+            ),
+            version=_version(form.version.data),
+            actor=current_user,
+        )
+        db.session.commit()
+    except TrackerError as exc:
+        db.session.rollback()
+        target = getattr(form, next(iter(exc.fields), "answer"), form.answer)
+        target.errors = [*target.errors, exc.message]
+        return claim_page(claim_id, form), 400
+    flash("Answer saved.", "success")
+    return redirect(url_for("claims.detail", claim_id=claim_id) + "#question")
+
+
+@bp.post("/claims/<int:claim_id>/answer/confirm")
+@require_role(Role.reviewer)
+def confirm_answer(claim_id: int) -> Response:
+    """One click: the proposed answer is right."""
+    form = ConfirmAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        answers.confirm_answer(claim_id, version=_version(form.version.data), actor=current_user)
+        db.session.commit()
+    except TrackerError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash("Answer confirmed.", "success")
+    return redirect(url_for("claims.detail", claim_id=claim_id) + "#question")
 
 
 @bp.get("/claims/<int:claim_id>/in-source")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.accounts.models import Role
-from tracker.claims.api import claim_json, value_json
+from tracker.claims.api import answer_json, claim_json, qualifiers_json, value_json
 from tracker.claims.models import Claim
 from tracker.claims.services import get_claim
 from tracker.core import db
@@ -18,15 +18,17 @@ from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
 from tracker.core.openapi import nullable, page_of, string
 from tracker.core.pagination import check_page_args
-from tracker.questions import disputes, suggestions
+from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import services as questions
 from tracker.questions.models import (
     AnswerKind,
+    AnswerRuling,
     ConflictKind,
     ConflictState,
     Contradiction,
     Question,
 )
+from tracker.questions.qualifiers import Qualifiers
 
 bp = Blueprint("questions_api", __name__, url_prefix="/api/v1")
 
@@ -49,6 +51,24 @@ _CONTRADICTION_FIELDS: dict[str, Any] = {
     "claim_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
     "holding_claim_id": nullable({"type": "integer"}),
     "resolution": nullable({"type": "string"}),
+    "ruling_id": nullable(
+        {"type": "integer", "description": "The ruling on the two answers that decides it."}
+    ),
+    "proposed": {
+        "type": "boolean",
+        "description": "Found from an answer the tracker proposed and no reviewer confirmed.",
+    },
+}
+_RULING_FIELDS: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "question_id": {"type": "integer"},
+    "answer_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+    "answers": {"type": "array", "items": {"type": "string"}},
+    "state": {"type": "string", "enum": ["resolved", "not_a_contradiction"]},
+    "holding_answer_id": nullable({"type": "integer"}),
+    "rationale": {"type": "string"},
+    "decided_by": nullable({"type": "string"}),
+    "decided_at": {"type": "string", "format": "date-time"},
 }
 _SUGGESTION = {
     "type": "object",
@@ -79,6 +99,8 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                 "statement": {"type": "string"},
                 "status": {"type": "string"},
                 "value": nullable("Value"),
+                "answer": nullable("ClaimAnswer"),
+                "qualifiers": "Qualifiers",
                 "evidence": {
                     "type": "array",
                     "items": {
@@ -89,13 +111,123 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
             },
         },
         "Contradiction": {"type": "object", "properties": _CONTRADICTION_FIELDS},
+        "Ruling": {"type": "object", "properties": _RULING_FIELDS},
+        "QuestionAnswer": {
+            "type": "object",
+            "description": "One answer with the claims and sources that give it.",
+            "properties": {
+                "id": {"type": "integer"},
+                "text": {"type": "string"},
+                "claim_ids": {"type": "array", "items": {"type": "integer"}},
+                "source_ids": {"type": "array", "items": {"type": "integer"}},
+                "confirmed": {
+                    "type": "boolean",
+                    "description": "A reviewer confirmed it for at least one claim.",
+                },
+            },
+        },
         "QuestionDetail": {
             "type": "object",
             "properties": {
                 **_QUESTION_FIELDS,
                 "claims": {"type": "array", "items": "DisputeClaim"},
+                "answers": {"type": "array", "items": "QuestionAnswer"},
+                "unanswered_claim_ids": {"type": "array", "items": {"type": "integer"}},
+                "rulings": {"type": "array", "items": "Ruling"},
                 "contradictions": {"type": "array", "items": "Contradiction"},
             },
+        },
+        "AnswerChange": {
+            "type": "object",
+            "required": ["version"],
+            "properties": {
+                "answer": nullable(
+                    string(
+                        answers.MAX_ANSWER,
+                        description="As a reader would write it (“until the end of the year”, "
+                        "“yes”, “forced out after the failed coup”); null: propose again.",
+                    )
+                ),
+                "confirm": {
+                    "type": "boolean",
+                    "description": "Confirm the proposed answer as it stands.",
+                },
+                "qualifiers": "Qualifiers",
+                "version": {"type": "integer"},
+            },
+        },
+        "RulingRequest": {
+            "type": "object",
+            "required": ["answer_ids", "state", "rationale"],
+            "properties": {
+                "answer_ids": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "state": {"type": "string", "enum": _STATES},
+                "rationale": string(minLength=1),
+                "holding_answer_id": nullable({"type": "integer"}),
+            },
+        },
+        "Proposals": {
+            "type": "object",
+            "properties": {
+                "source_id": {"type": "integer"},
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "claim_id": {"type": "integer"},
+                            "statement": {"type": "string"},
+                            "new_question_first": {"type": "boolean"},
+                            "options": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        **_SUGGESTION["properties"],
+                                        "answer": nullable(
+                                            {
+                                                "type": "string",
+                                                "description": "The answer it would get.",
+                                            }
+                                        ),
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "ProposalAcceptance": {
+            "type": "object",
+            "description": "Either the pairs to accept, or a score every best proposal must reach.",
+            "properties": {
+                "accept": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["claim_id", "question_id"],
+                        "properties": {
+                            "claim_id": {"type": "integer"},
+                            "question_id": {"type": "integer"},
+                        },
+                    },
+                },
+                "accept_above": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "Accepted": {
+            "type": "object",
+            "properties": {"accepted": {"type": "array", "items": "Claim"}},
+        },
+        "RulingResult": {
+            "type": "object",
+            "properties": {"ruling": nullable("Ruling")},
         },
         "Disputes": {
             "type": "object",
@@ -222,13 +354,18 @@ def dispute_claim_json(claim: Claim) -> dict[str, Any]:
         "statement": claim.statement,
         "status": claim.status.value,
         "value": value_json(claim),
+        "answer": answer_json(claim),
+        "qualifiers": qualifiers_json(claim),
         "evidence": [
             {"url": e.url, "title": e.title, "stance": e.stance.value} for e in claim.live_evidence
         ],
     }
 
 
-def contradiction_json(row: Contradiction) -> dict[str, Any]:
+def contradiction_json(
+    row: Contradiction, claims: dict[int, Claim] | None = None
+) -> dict[str, Any]:
+    pair = [claims.get(row.claim_a_id), claims.get(row.claim_b_id)] if claims else []
     return {
         "id": row.id,
         "question_id": row.question_id,
@@ -238,6 +375,23 @@ def contradiction_json(row: Contradiction) -> dict[str, Any]:
         "claim_ids": [row.claim_a_id, row.claim_b_id],
         "holding_claim_id": row.holding_claim_id,
         "resolution": row.resolution,
+        "ruling_id": row.ruling_id,
+        "proposed": row.kind.is_about_answers
+        and any(c is not None and not c.is_answer_confirmed for c in pair),
+    }
+
+
+def ruling_json(row: AnswerRuling) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "question_id": row.question_id,
+        "answer_ids": [row.answer_a_id, row.answer_b_id],
+        "answers": [row.answer_a.text, row.answer_b.text],
+        "state": row.state.value,
+        "holding_answer_id": row.holding_answer_id,
+        "rationale": row.rationale,
+        "decided_by": row.decided_by.username if row.decided_by else None,
+        "decided_at": row.decided_at.isoformat(),
     }
 
 
@@ -308,8 +462,22 @@ def question(question_id: int) -> Response:
     members = questions.question_claims(found.id)
     data = question_json(found, (len(members), len({c.source_id for c in members})))
     data["claims"] = [dispute_claim_json(c) for c in members]
+    given, unanswered = answers.answer_groups(found.id, members)
+    data["answers"] = [
+        {
+            "id": group.answer.id,
+            "text": group.answer.text,
+            "claim_ids": [c.id for c in group.claims],
+            "source_ids": [s.id for s in group.sources],
+            "confirmed": group.is_confirmed,
+        }
+        for group in given
+    ]
+    data["unanswered_claim_ids"] = [c.id for c in unanswered]
+    data["rulings"] = [ruling_json(r) for r in rulings.question_rulings(found.id)]
+    by_id = {c.id: c for c in members}
     data["contradictions"] = [
-        contradiction_json(r) for r in disputes.question_contradictions(found.id)
+        contradiction_json(r, by_id) for r in disputes.question_contradictions(found.id)
     ]
     return jsonify(data)
 
@@ -334,7 +502,7 @@ def disputes_index() -> Response:
         for row in group.contradictions:
             items.append(
                 {
-                    **contradiction_json(row),
+                    **contradiction_json(row, group.claims),
                     "question": question_data,
                     "claims": [
                         dispute_claim_json(group.claims[row.claim_a_id]),
@@ -376,7 +544,7 @@ def decide(contradiction_id: int) -> Response:
     holding = body.get("holding_claim_id")
     if holding is not None and not _is_number(holding):
         raise InvalidInput("'holding_claim_id' is a claim id.", {"holding_claim_id": "invalid"})
-    row = disputes.decide(
+    row = rulings.decide(
         contradiction_id,
         str(body.get("state", "")),
         str(body.get("rationale", "")),
@@ -540,3 +708,173 @@ def flag(question_id: int) -> tuple[Response, int]:
     row = disputes.flag(ids[0], ids[1], str(body.get("reason", "")), actor=current_user)
     db.session.commit()
     return jsonify(contradiction_json(row)), 201
+
+
+@bp.put("/claims/<int:claim_id>/answer")
+@require_role(Role.reviewer)
+def put_answer(claim_id: int) -> Response:
+    """Give a claim's answer, confirm the proposed one, or (null) let the tracker propose.
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: AnswerChange}}
+    responses:
+      200:
+        description: The claim with its answer and qualifiers.
+        content: {application/json: {schema: Claim}}
+      409: Conflict
+    """
+    body = json_body()
+    answer, version, confirm = body.get("answer"), body.get("version"), body.get("confirm")
+    if answer is not None and not isinstance(answer, str):
+        raise InvalidInput("'answer' is text, or null to propose again.", {"answer": "invalid"})
+    if not _is_number(version):
+        raise InvalidInput("'version' (a number) is required.", {"version": "required"})
+    if confirm is not None and not isinstance(confirm, bool):
+        raise InvalidInput("'confirm' is true or false.", {"confirm": "invalid"})
+    qualifiers = _qualifiers(body.get("qualifiers"))
+    if confirm and "answer" not in body:
+        claim = answers.confirm_answer(claim_id, version=version, actor=current_user)
+        if qualifiers is not None:
+            claim = answers.set_qualifiers(
+                claim_id, qualifiers, version=claim.version, actor=current_user
+            )
+    elif "answer" not in body and qualifiers is not None:
+        claim = answers.set_qualifiers(claim_id, qualifiers, version=version, actor=current_user)
+    else:
+        claim = answers.set_answer(
+            claim_id, answer, qualifiers=qualifiers, version=version, actor=current_user
+        )
+    db.session.commit()
+    return jsonify(claim_json(claim))
+
+
+def _qualifiers(data: Any) -> Qualifiers | None:
+    if data is None:
+        return None
+    names = {"as_of": "as_of", "from": "valid_from", "until": "valid_until", "aspect": "aspect"}
+    if not isinstance(data, dict) or set(data) - set(names):
+        raise InvalidInput(
+            "'qualifiers' is an object with as_of, from, until and aspect.",
+            {"qualifiers": "invalid"},
+        )
+    for name, value in data.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"Qualifier '{name}' is text or null.", {name: "invalid"})
+    return Qualifiers(**{names[k]: v for k, v in data.items()})
+
+
+@bp.post("/questions/<int:question_id>/rulings")
+@require_role(Role.reviewer)
+def rule(question_id: int) -> Response:
+    """Rule on two answers of the question, for every claim that gives them: resolved (and
+    which answer holds), not a contradiction (both can be true), or open (taken back).
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: RulingRequest}}
+    responses:
+      200:
+        description: The ruling (null once taken back).
+        content: {application/json: {schema: RulingResult}}
+    """
+    questions.get_question(question_id)
+    body = json_body()
+    ids, holding = body.get("answer_ids"), body.get("holding_answer_id")
+    if not (isinstance(ids, list) and len(ids) == 2 and all(_is_number(i) for i in ids)):
+        raise InvalidInput("'answer_ids' is a list of two answer ids.", {"answer_ids": "invalid"})
+    if holding is not None and not _is_number(holding):
+        raise InvalidInput("'holding_answer_id' is an answer id.", {"holding_answer_id": "invalid"})
+    if not all(rulings.get_answer(i).question_id == question_id for i in ids):
+        raise InvalidInput(
+            f"Both answers must answer question #{question_id}.", {"answer_ids": "other question"}
+        )
+    row = rulings.rule(
+        ids[0],
+        ids[1],
+        str(body.get("state", "")),
+        str(body.get("rationale", "")),
+        holding_answer_id=holding,
+        actor=current_user,
+    )
+    db.session.commit()
+    return jsonify({"ruling": ruling_json(row) if row is not None else None})
+
+
+def _proposals_json(source_id: int) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "items": [
+            {
+                "claim_id": p.claim.id,
+                "statement": p.claim.statement,
+                "new_question_first": p.new_question_first,
+                "options": [
+                    {**_suggestion_json(o.suggestion), "answer": o.answer} for o in p.options
+                ],
+            }
+            for p in grouping.source_proposals(source_id)
+        ],
+    }
+
+
+@bp.get("/sources/<int:source_id>/proposals")
+@require_role(Role.viewer)
+def source_proposals(source_id: int) -> Response:
+    """Every claim of the source in no question, with its proposed questions and answers.
+
+    ---
+    responses:
+      200:
+        description: The proposals, best question first for each claim.
+        content: {application/json: {schema: Proposals}}
+    """
+    return jsonify(_proposals_json(source_id))
+
+
+@bp.post("/sources/<int:source_id>/proposals")
+@require_role(Role.reviewer)
+def accept_proposals(source_id: int) -> Response:
+    """Accept proposals: the pairs given, or every best proposal scoring at least a value.
+
+    ---
+    requestBody:
+      required: true
+      content: {application/json: {schema: ProposalAcceptance}}
+    responses:
+      200:
+        description: The claims now in their questions.
+        content: {application/json: {schema: Accepted}}
+    """
+    body = json_body()
+    pairs, above = body.get("accept"), body.get("accept_above")
+    if above is not None:
+        if isinstance(above, bool) or not isinstance(above, int | float) or pairs is not None:
+            raise InvalidInput(
+                "'accept_above' is a score from 0 to 1, sent without 'accept'.",
+                {"accept_above": "invalid"},
+            )
+        accepted = grouping.accept_above(source_id, float(above), actor=current_user)
+    else:
+        if not isinstance(pairs, list) or not all(
+            isinstance(p, dict)
+            and _is_number(p.get("claim_id"))
+            and _is_number(p.get("question_id"))
+            for p in pairs
+        ):
+            raise InvalidInput(
+                "'accept' is a list of {claim_id, question_id}.", {"accept": "invalid"}
+            )
+        for pair in pairs:
+            if get_claim(pair["claim_id"]).source_id != source_id:
+                raise InvalidInput(
+                    f"Claim #{pair['claim_id']} is not in source #{source_id}.",
+                    {"accept": "other source"},
+                )
+        accepted = grouping.accept(
+            [(p["claim_id"], p["question_id"]) for p in pairs], actor=current_user
+        )
+    db.session.commit()
+    return jsonify({"accepted": [claim_json(c) for c in accepted]})

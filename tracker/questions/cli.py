@@ -11,7 +11,8 @@ from wcwidth import wcswidth, wcwidth
 
 from tracker.claims import values
 from tracker.core import db
-from tracker.questions import disputes
+from tracker.questions import answers, disputes
+from tracker.questions.models import ConflictState
 
 
 def _cell(text: str, width: int) -> list[str]:
@@ -41,20 +42,32 @@ def _pad(text: str, width: int) -> str:
 def disputes_command(recompute: bool, include_decided: bool) -> None:
     """Print the open disputes: each question, then the claims side by side."""
     if recompute:
+        proposed = answers.propose_missing()
+        if proposed:
+            click.echo(f"{proposed} answer(s) proposed for claims that had none.")
         current = disputes.detect_all()
         db.session.commit()
         click.echo(f"{current} current contradiction(s) after recomputing.")
     groups = disputes.list_disputes(include_decided=include_decided)
     width = max(40, min(shutil.get_terminal_size((120, 20)).columns, 160))
     column = (width - 7) // 2
-    count = 0
+    open_count = decided = 0
     for group in groups:
         click.echo("=" * width)
         click.echo(group.question.text if group.question else "(not grouped into a question)")
         for row in group.contradictions:
-            count += 1
+            if row.state == ConflictState.open:
+                open_count += 1
+            else:
+                decided += 1
             a, b = group.claims[row.claim_a_id], group.claims[row.claim_b_id]
-            click.echo(f"-- #{row.id} {row.kind.label} [{row.state.value}]: {row.detail}")
+            proposed = row.kind.is_about_answers and not (
+                a.is_answer_confirmed and b.is_answer_confirmed
+            )
+            mark = " (from a proposed answer)" if proposed else ""
+            click.echo(f"-- #{row.id} {row.kind.label} [{row.state.value}]{mark}: {row.detail}")
+            if row.state != ConflictState.open and row.resolution:
+                click.echo(f"   decided: {row.resolution}")
             left = _side(a, column)
             right = _side(b, column)
             for i in range(max(len(left), len(right))):
@@ -62,11 +75,13 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
                 r_text = right[i] if i < len(right) else ""
                 click.echo(f"  {_pad(l_text, column)} | {r_text}")
         for claim in group.disputed_claims:
-            count += 1
+            open_count += 1
             click.echo(f"-- disputed claim #{claim.id} ({claim.status.label})")
             for line in _side(claim, width - 4):
                 click.echo(f"  {line}")
-    click.echo(f"{count} open dispute(s).")
+    click.echo(
+        f"{open_count} open dispute(s)." + (f" {decided} decided." if include_decided else "")
+    )
 
 
 def _side(claim, width: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -17,25 +17,49 @@ from tracker.claims import values
 from tracker.claims.models import Claim, ClaimStatus, Stance
 from tracker.claims.queue import ClaimFilter, filtered
 from tracker.core import db
-from tracker.core.db import utcnow
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
-from tracker.questions.models import ConflictKind, ConflictState, Contradiction, Question
+from tracker.questions.models import (
+    Answer,
+    AnswerKind,
+    AnswerRuling,
+    ConflictKind,
+    ConflictState,
+    Contradiction,
+    Question,
+)
+from tracker.questions.qualifiers import Qualifiers, overlap
 from tracker.sources.models import Source
 from tracker.text.values import Relation, compare, describe
 
 OPPOSITE_VERDICTS = {ClaimStatus.verified, ClaimStatus.false}
 
 
-def _found_between(a: Claim, b: Claim) -> list[tuple[ConflictKind, str]]:
-    """What the detector sees between two claims of one question."""
+def _found_between(
+    a: Claim, b: Claim, kind: AnswerKind | None, answers: dict[int, Answer]
+) -> list[tuple[ConflictKind, str]]:
+    """What the detector sees between two claims of one question.
+
+    Answers conflict when they differ and their qualifiers overlap (the same aspect, times
+    that meet): values after tolerance, yes against no, two different phrases.
+    """
     found: list[tuple[ConflictKind, str]] = []
-    va, vb = values.value_of(a), values.value_of(b)
-    if va is not None and vb is not None:
-        relation = compare(va, vb)
-        if relation == Relation.different:
-            found.append((ConflictKind.value, f"{describe(va)} vs {describe(vb)}"))
-        elif relation == Relation.precision:
-            found.append((ConflictKind.precision, f"{describe(va)} vs {describe(vb)}"))
+    if (
+        a.answer_id is not None
+        and b.answer_id is not None
+        and a.answer_id != b.answer_id
+        and overlap(Qualifiers.of(a), Qualifiers.of(b))
+    ):
+        va, vb = values.value_of(a), values.value_of(b)
+        if kind is not None and kind.is_value and va is not None and vb is not None:
+            relation = compare(va, vb)
+            if relation == Relation.different:
+                found.append((ConflictKind.value, f"{describe(va)} vs {describe(vb)}"))
+            elif relation == Relation.precision:
+                found.append((ConflictKind.precision, f"{describe(va)} vs {describe(vb)}"))
+        else:
+            text_a, text_b = answers[a.answer_id].text, answers[b.answer_id].text
+            conflict = ConflictKind.yes_no if kind == AnswerKind.yes_no else ConflictKind.answer
+            found.append((conflict, f"“{text_a}” vs “{text_b}”"))
     if {a.status, b.status} == OPPOSITE_VERDICTS:
         found.append((ConflictKind.verdict, f"{a.status.label} vs {b.status.label}"))
     stances_a = {e.url: e.stance for e in a.live_evidence}
@@ -46,8 +70,34 @@ def _found_between(a: Claim, b: Claim) -> list[tuple[ConflictKind, str]]:
     return found
 
 
+@dataclass
+class _Context:
+    """What detection reads besides the claims: answers and rulings, by id and pair."""
+
+    kinds: dict[int, AnswerKind]
+    answers: dict[int, Answer]
+    rulings: dict[tuple[int, int], AnswerRuling]
+
+
+def _context(question_ids: list[int] | None) -> _Context:
+    """Kinds, answers and rulings of some questions (None: all), in three queries."""
+
+    def scoped(stmt, column):  # type: ignore[no-untyped-def]
+        return stmt if question_ids is None else stmt.where(column.in_(question_ids))
+
+    kinds = dict(
+        db.session.execute(scoped(sa.select(Question.id, Question.answer_kind), Question.id)).all()
+    )
+    answers = {a.id: a for a in db.session.scalars(scoped(sa.select(Answer), Answer.question_id))}
+    rulings = {
+        (r.answer_a_id, r.answer_b_id): r
+        for r in db.session.scalars(scoped(sa.select(AnswerRuling), AnswerRuling.question_id))
+    }
+    return _Context(kinds, answers, rulings)
+
+
 def detect(question_id: int) -> list[Contradiction]:
-    """Find the question's contradictions again; decisions already taken are kept.
+    """Find the question's contradictions again; decisions and rulings are kept and applied.
 
     A contradiction the detector no longer sees (a value was corrected) stays on record with
     ``is_current`` false; flagged ones are the reviewers' and never cleared here.
@@ -63,20 +113,21 @@ def detect(question_id: int) -> list[Contradiction]:
     existing = list(
         db.session.scalars(sa.select(Contradiction).where(Contradiction.question_id == question_id))
     )
-    current = _detect_group(question_id, claims, existing)
+    current = _detect_group(question_id, claims, existing, _context([question_id]))
     db.session.flush()
     return current
 
 
 def _detect_group(
-    question_id: int, claims: list[Claim], stored: list[Contradiction]
+    question_id: int, claims: list[Claim], stored: list[Contradiction], context: _Context
 ) -> list[Contradiction]:
     """Compare a question's claims pairwise against its stored contradictions (no queries)."""
     existing = {(c.claim_a_id, c.claim_b_id, c.kind): c for c in stored}
     seen: set[tuple[int, int, ConflictKind]] = set()
+    kind = context.kinds.get(question_id)
     for a, b in combinations(claims, 2):
-        for kind, detail in _found_between(a, b):
-            key = (a.id, b.id, kind)
+        for conflict, detail in _found_between(a, b, kind, context.answers):
+            key = (a.id, b.id, conflict)
             seen.add(key)
             row = existing.get(key)
             if row is None:
@@ -84,8 +135,9 @@ def _detect_group(
                     question_id=question_id,
                     claim_a_id=a.id,
                     claim_b_id=b.id,
-                    kind=kind,
+                    kind=conflict,
                     detail=detail,
+                    state=ConflictState.open,
                 )
                 db.session.add(row)
                 existing[key] = row
@@ -94,6 +146,8 @@ def _detect_group(
                     row.detail = detail
                 if not row.is_current:
                     row.is_current = True
+            if conflict.is_about_answers:
+                _apply_ruling(row, a, b, context)
     member_ids = {c.id for c in claims}
     for key, row in existing.items():
         if row.kind == ConflictKind.flagged:
@@ -105,11 +159,65 @@ def _detect_group(
     return [row for row in existing.values() if row.is_current]
 
 
+def _apply_ruling(row: Contradiction, a: Claim, b: Claim, context: _Context) -> None:
+    """A ruling on the two claims' answers decides the pair; without one it is open again
+    (unless it was decided on its own before answers existed)."""
+    pair = tuple(sorted((a.answer_id, b.answer_id)))  # type: ignore[type-var]
+    ruling = context.rulings.get(pair)
+    if ruling is None:
+        if row.ruling_id is not None:
+            _set(
+                row,
+                ruling_id=None,
+                state=ConflictState.open,
+                resolution=None,
+                holding_claim_id=None,
+                resolved_by_id=None,
+                resolved_at=None,
+            )
+        return
+    holding = None
+    if ruling.holding_answer_id is not None:
+        holding = a.id if a.answer_id == ruling.holding_answer_id else b.id
+    _set(
+        row,
+        ruling_id=ruling.id,
+        state=ruling.state,
+        resolution=ruling.rationale,
+        holding_claim_id=holding,
+        resolved_by_id=ruling.decided_by_id,
+        resolved_at=ruling.decided_at,
+    )
+
+
+def reopen_ruled(ruling_id: int) -> None:
+    """The ruling is taken back: the pairs it decided are open again."""
+    for row in db.session.scalars(
+        sa.select(Contradiction).where(Contradiction.ruling_id == ruling_id)
+    ):
+        _set(
+            row,
+            ruling_id=None,
+            state=ConflictState.open,
+            resolution=None,
+            holding_claim_id=None,
+            resolved_by_id=None,
+            resolved_at=None,
+        )
+    db.session.flush()
+
+
+def _set(row: Contradiction, **wanted: object) -> None:
+    for name, value in wanted.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
 def detect_all() -> int:
     """Recompute the contradictions of every question; returns how many are current.
 
-    Loads every grouped claim (with evidence) and every contradiction once, in a handful of
-    queries, instead of three queries a question.
+    Loads every grouped claim (with evidence), every contradiction, answer and ruling once,
+    in a handful of queries, instead of several queries a question.
     """
     claims: dict[int, list[Claim]] = defaultdict(list)
     for claim in db.session.scalars(
@@ -122,8 +230,16 @@ def detect_all() -> int:
     stored: dict[int, list[Contradiction]] = defaultdict(list)
     for row in db.session.scalars(sa.select(Contradiction)):
         stored[row.question_id].append(row)
+    context = _context(None)
     total = sum(
-        len(_detect_group(question_id, claims.get(question_id, []), stored.get(question_id, [])))
+        len(
+            _detect_group(
+                question_id,
+                claims.get(question_id, []),
+                stored.get(question_id, []),
+                context,
+            )
+        )
         for question_id in sorted(claims.keys() | stored.keys())
     )
     db.session.flush()
@@ -185,60 +301,6 @@ def flag(claim_a_id: int, claim_b_id: int, reason: str, *, actor: User | None) -
             snapshot={"kind": row.kind, "claims": [a_id, b_id], "detail": row.detail},
             reason=reason.strip(),
         )
-    return row
-
-
-def decide(
-    contradiction_id: int,
-    state: ConflictState | str,
-    rationale: str,
-    *,
-    holding_claim_id: int | None = None,
-    actor: User | None,
-) -> Contradiction:
-    """Resolve a contradiction (which claim holds, or why both do), dismiss it as not a
-    contradiction, or reopen it; the rationale is required and recorded on both claims.
-
-    :raises InvalidInput: no rationale, an unknown state, or a holding claim not in the pair.
-    """
-    _require(actor)
-    row = db.session.get(Contradiction, contradiction_id)
-    if row is None:
-        raise NotFound(f"There is no contradiction #{contradiction_id}.")
-    try:
-        state = ConflictState(state)
-    except ValueError:
-        raise InvalidInput(
-            "The state is open, resolved or not_a_contradiction.", {"state": "invalid"}
-        ) from None
-    if not rationale.strip():
-        raise InvalidInput("Say why: the rationale is required.", {"rationale": "required"})
-    if holding_claim_id is not None and holding_claim_id not in (row.claim_a_id, row.claim_b_id):
-        raise InvalidInput(
-            "The claim that holds must be one of the two.", {"holding_claim_id": "invalid"}
-        )
-    before = {
-        "state": row.state,
-        "resolution": row.resolution,
-        "holding_claim_id": row.holding_claim_id,
-    }
-    row.state = state
-    row.resolution = rationale.strip()
-    row.holding_claim_id = holding_claim_id if state == ConflictState.resolved else None
-    row.resolved_by_id = actor.id if actor and state != ConflictState.open else None
-    row.resolved_at = utcnow() if state != ConflictState.open else None
-    changes = {k: (v, getattr(row, k)) for k, v in before.items() if getattr(row, k) != v}
-    for claim_id in (row.claim_a_id, row.claim_b_id):
-        audit.record(
-            actor,
-            "contradiction",
-            row.id,
-            AuditAction.update,
-            claim_id=claim_id,
-            changes=changes,
-            reason=row.resolution,
-        )
-    db.session.flush()
     return row
 
 

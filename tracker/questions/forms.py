@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -58,3 +65,9 @@ class FlagForm(FlaskForm):
     claim_a_id = IntegerField("Claim", validators=[DataRequired()])
     claim_b_id = IntegerField("disagrees with claim", validators=[DataRequired()])
     reason = StringField("How", validators=[DataRequired(), Length(max=1000)])
+
+
+class GroupingForm(FlaskForm):
+    """The claims of a source to put in their proposed questions: "claim:question" pairs."""
+
+    accept = SelectMultipleField("Accept", validate_choice=False)

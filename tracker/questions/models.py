@@ -26,6 +26,7 @@ class AnswerKind(enum.StrEnum):
     duration = "duration"
     title = "title"
     text = "text"
+    yes_no = "yes_no"
 
     @property
     def label(self) -> str:
@@ -37,7 +38,13 @@ class AnswerKind(enum.StrEnum):
             "duration": "A duration",
             "title": "A title or role",
             "text": "Free text (reasons, descriptions)",
+            "yes_no": "Yes or no",
         }[self.value]
+
+    @property
+    def is_value(self) -> bool:
+        """Answers are values read from the text (amounts, dates, titles...)."""
+        return self not in (AnswerKind.text, AnswerKind.yes_no)
 
 
 class Question(Base):
@@ -99,6 +106,8 @@ class ConflictKind(enum.StrEnum):
     verdict = "verdict"  # one claim verified, the other false
     evidence = "evidence"  # one page cited for one claim and against the other
     flagged = "flagged"  # a reviewer says they disagree (reasons, descriptions)
+    answer = "answer"  # two different answers in words to one question
+    yes_no = "yes_no"  # one claim answers yes, the other no
 
     @property
     def label(self) -> str:
@@ -108,7 +117,19 @@ class ConflictKind(enum.StrEnum):
             "verdict": "Opposite verdicts",
             "evidence": "Evidence supports one, refutes the other",
             "flagged": "Flagged by a reviewer",
+            "answer": "Different answers",
+            "yes_no": "Yes vs no",
         }[self.value]
+
+    @property
+    def is_about_answers(self) -> bool:
+        """Found from the two claims' answers, so a ruling on those answers settles it."""
+        return self in ANSWER_CONFLICTS
+
+
+ANSWER_CONFLICTS = frozenset(
+    {ConflictKind.value, ConflictKind.precision, ConflictKind.answer, ConflictKind.yes_no}
+)
 
 
 class ConflictState(enum.StrEnum):
@@ -150,11 +171,82 @@ class Contradiction(Base):
     )
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The ruling on the two claims' answers that decides this pair (state, rationale, who).
+    ruling_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("answer_rulings.id", ondelete="SET NULL"), index=True
+    )
 
     question: Mapped[Question] = relationship()
     claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id], viewonly=True)
     claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id], viewonly=True)
     resolved_by: Mapped[User | None] = relationship()
+    ruling: Mapped[AnswerRuling | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Contradiction {self.id} {self.kind} {self.claim_a_id}-{self.claim_b_id}>"
+
+
+class Answer(Base):
+    """One answer to a question, shared by every claim that gives it (a Wikidata value).
+
+    Value questions: the normalised value (the claims keep the text as written). Yes/no
+    questions: "yes" or "no". Text questions: a short phrase in the reviewer's words.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("question_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    #: As shown: "forced out after the failed coup", "yes", "$44,000,000".
+    text: Mapped[str] = mapped_column(sa.String(300))
+    #: Equal for equal answers: the case-folded simplified text, or the value's normal form.
+    key: Mapped[str] = mapped_column(sa.String(300))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    question: Mapped[Question] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.id} q={self.question_id} {self.text[:40]!r}>"
+
+
+class AnswerRuling(Base):
+    """A reviewer's ruling on two answers of one question; it binds every claim giving them.
+
+    ``not_a_contradiction``: both can be true. ``resolved``: settled, with the answer that
+    holds (or none, when the rationale says why both stand).
+    """
+
+    __tablename__ = "answer_rulings"
+    __table_args__ = (
+        sa.UniqueConstraint("answer_a_id", "answer_b_id"),
+        sa.CheckConstraint("answer_a_id < answer_b_id", name="ordered_pair"),
+        sa.CheckConstraint("state <> 'open'", name="decided"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    answer_a_id: Mapped[int] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"))
+    answer_b_id: Mapped[int] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"))
+    state: Mapped[ConflictState] = mapped_column(str_enum(ConflictState, "ruling_state"))
+    holding_answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("answers.id", ondelete="SET NULL")
+    )
+    rationale: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    answer_a: Mapped[Answer] = relationship(foreign_keys=[answer_a_id])
+    answer_b: Mapped[Answer] = relationship(foreign_keys=[answer_b_id])
+    holding_answer: Mapped[Answer | None] = relationship(foreign_keys=[holding_answer_id])
+    decided_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AnswerRuling {self.id} {self.answer_a_id}-{self.answer_b_id} {self.state}>"

@@ -17,7 +17,7 @@ from tracker.claims.services import check_version, get_claim
 from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
 from tracker.core.pagination import Page, paginate
-from tracker.questions import disputes
+from tracker.questions import answers, disputes
 from tracker.questions.models import AnswerKind, Question
 from tracker.sources.models import Source
 from tracker.text.script import search_key
@@ -95,10 +95,13 @@ def assign_question(
     before = claim.question_id
     if before == question_id:
         return claim
-    value_before = values.snapshot(claim)
+    value_before = values.snapshot(claim) | answers.snapshot(claim)
     claim.question_id = question_id
+    # The answer was to the old question: the tracker proposes one for the new question.
+    claim.answer_id, claim.is_answer_confirmed, claim.answer_basis = None, False, None
     db.session.flush()
     values.refresh_values(claim)
+    answers.propose(claim, force=True)
     changes: dict[str, tuple[object, object]] = {"question_id": (before, question_id)}
     changes |= {
         k: (v, getattr(claim, k)) for k, v in value_before.items() if getattr(claim, k) != v

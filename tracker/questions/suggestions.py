@@ -23,7 +23,8 @@ from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed
 from tracker.entities.models import ClaimEntity, Entity
 from tracker.questions import services as questions
-from tracker.questions.models import AnswerKind, Decision, Question, SuggestionDecision
+from tracker.questions.models import Answer, AnswerKind, Decision, Question, SuggestionDecision
+from tracker.text import similarity
 from tracker.text.script import search_key
 
 #: An entity named by at least this many claims is too common to block on (like a stop word).
@@ -31,6 +32,15 @@ COMMON_ENTITY = 1000
 #: How many candidate claims each blocking key may bring, at most.
 PER_KEY = 300
 MIN_SCORE = 0.25
+#: Below this, the best question is a weak fit and "a new question" is suggested first
+#: (bench/matching_quality.py: claims that fit no question score under it).
+NEW_QUESTION = 0.45
+#: An answer's or a member claim's likeness counts this much against the question's own text.
+MEMBER_WEIGHT = 0.9
+#: A value question's score is scaled by this for a claim holding no value of its kind.
+VALUELESS = 0.85
+#: How many candidate questions are scored on their own text, answers and claims.
+QUESTIONS_SCORED = 25
 _CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 
 
@@ -50,6 +60,8 @@ class Suggestion:
     reasons: list[str]
     question: Question | None = None
     claim: Claim | None = None
+    #: The share of the two claims' weighted names they have in common (claims only).
+    entity_score: float = 0.0
 
     @property
     def kind(self) -> str:
@@ -61,6 +73,8 @@ class Suggestions:
     claim: Claim
     questions: list[Suggestion] = field(default_factory=list)
     claims: list[Suggestion] = field(default_factory=list)
+    #: No question fits well enough: a new question is the first suggestion.
+    new_question_first: bool = False
 
 
 #: SQLite allows at most 500 SELECTs in one compound SELECT; stay well below.
@@ -106,6 +120,110 @@ def _rejected(claim_id: int) -> tuple[set[int], set[int]]:
     questions_ = {q for c, q, _ in rows if q is not None and c == claim_id}
     claims_ = {o if c == claim_id else c for c, q, o in rows if q is None}
     return questions_, claims_
+
+
+def _claim_total() -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Claim).where(Claim.is_deleted.is_(False))
+        )
+        or 1
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def _questions_by_words(statement: str) -> list[Question]:
+    """Questions whose text holds one of the statement's longer words (a question no other
+    claim answers yet is found this way), at most 50 a word."""
+    words = sorted(
+        {w for w in _WORD.findall(search_key(statement)) if w not in _QUESTION_WORDS},
+        key=len,
+        reverse=True,
+    )[:6]
+    if not words:
+        return []
+    parts = [
+        sa.select(Question.id).where(Question.search_text.contains(word, autoescape=True)).limit(50)
+        for word in words
+    ]
+    ids = {row[0] for row in _capped_union(parts)}  # type: ignore[arg-type]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Question).where(Question.id.in_(ids))))
+
+
+#: Words every question or statement has, which find nothing.
+_QUESTION_WORDS = frozenset(
+    {"about", "after", "again", "before", "being", "could", "their", "there", "these"}
+    | {"those", "which", "while", "where", "would", "openai", "openais"}
+)
+
+
+def _rank_questions(
+    claim: Claim,
+    scored: list[Suggestion],
+    rejected: set[int],
+    *,
+    value_kinds: set[str],
+) -> list[Suggestion]:
+    """Score the questions the candidates answer, and those whose words the statement uses,
+    on the question's own text, its answers and its claims' statements (by meaning), on the
+    names they share, and on whether the claim holds a value of the question's kind."""
+    best_claim: dict[int, Suggestion] = {}
+    members: dict[int, list[Claim]] = defaultdict(list)
+    for suggestion in scored:
+        other = suggestion.claim
+        assert other is not None
+        qid = other.question_id
+        if qid is None or qid == claim.question_id or qid in rejected:
+            continue
+        members[qid].append(other)
+        if qid not in best_claim:
+            best_claim[qid] = suggestion
+    found = {q.id: q for q in _questions_by_words(claim.statement)}
+    ids = sorted(best_claim, key=lambda q: -best_claim[q].score)[:QUESTIONS_SCORED]
+    ids += [q for q in found if q not in best_claim][:QUESTIONS_SCORED]
+    ids = [q for q in ids if q != claim.question_id and q not in rejected]
+    if not ids:
+        return []
+    loaded = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
+    phrases: dict[int, list[str]] = defaultdict(list)
+    for qid, text in db.session.execute(
+        sa.select(Answer.question_id, Answer.text).where(Answer.question_id.in_(ids))
+    ):
+        phrases[qid].append(text)
+    ranked: list[Suggestion] = []
+    for qid in ids:
+        question = loaded[qid]
+        texts = [question.text, *phrases[qid][:10], *(m.statement for m in members[qid][:5])]
+        fits = similarity.rank(claim.statement, texts)
+        # The question's own words define it; its answers and claims count a little less.
+        fits = [fits[0], *(MEMBER_WEIGHT * f for f in fits[1:])]
+        text_fit = max(fits)
+        entity_fit = best_claim[qid].entity_score if qid in best_claim else 0.0
+        kind = question.answer_kind
+        kind_fit = (1.0 if kind.value in value_kinds else 0.0) if kind.is_value else 0.5
+        score = 0.55 * text_fit + 0.3 * entity_fit + 0.15 * kind_fit
+        if kind.is_value and kind.value not in value_kinds:
+            # No value of the kind in the claim: it can only answer if a reviewer types one.
+            score *= VALUELESS
+        reasons = []
+        if qid in best_claim:
+            reasons += [*best_claim[qid].reasons, f"claim #{best_claim[qid].claim.id} answers it"]  # type: ignore[union-attr]
+        where = max(range(len(texts)), key=lambda i: fits[i])
+        what = (
+            "the question"
+            if where == 0
+            else ("one of its answers" if where <= len(phrases[qid][:10]) else "a claim in it")
+        )
+        reasons.append(f"statement {text_fit:.0%} alike in meaning to {what}")
+        if kind.is_value and kind.value in value_kinds:
+            reasons.append(f"holds a {kind.value} value, as its answers do")
+        ranked.append(Suggestion(score=round(score, 3), reasons=reasons, question=question))
+    ranked.sort(key=lambda s: (-s.score, s.question.id if s.question else 0))
+    return [s for s in ranked if s.score >= MIN_SCORE]
 
 
 def suggest(claim_id: int, limit: int = 5) -> Suggestions:
@@ -181,11 +299,13 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
         row.key: row.text
         for row in db.session.scalars(sa.select(ClaimValue).where(ClaimValue.claim_id == claim.id))
     }
-    total = max(1, sum(frequencies.values()))
+    total = _claim_total()
 
     def rarity(entity_id: int) -> float:
-        return math.log1p(total / max(1, frequencies.get(entity_id, 1)))
-
+        """Inverse document frequency, 0..1: a name most claims carry (OpenAI) weighs
+        almost nothing; a name one claim in a thousand carries weighs nearly 1."""
+        df = max(1, frequencies.get(entity_id, 1))
+        return max(0.0, math.log((total + 1) / df) / math.log(total + 1))
 
     scored: list[Suggestion] = []
     for other in candidates.values():
@@ -193,7 +313,9 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
         # Weighted Jaccard over both claims' people and organisations: rare names count most,
         # and a name the other claim adds (someone else's story) lowers the score.
         weight = sum(rarity(e) for e in shared_entities[other.id])
-        possible = sum(rarity(e) for e in entity_ids | their_entities[other.id]) or 1
+        # At least 1 below: sharing only a name most claims carry (OpenAI) is worth little,
+        # even when neither claim names anyone else.
+        possible = max(1.0, sum(rarity(e) for e in entity_ids | their_entities[other.id]))
         entity_score = min(1.0, weight / possible)
         if shared_entities[other.id]:
             shared = sorted(names.get(e, "?") for e in shared_entities[other.id])
@@ -208,33 +330,20 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
         if similarity >= 0.5:
             reasons.append(f"statements {similarity:.0%} alike")
         score = 0.5 * entity_score + 0.2 * value_score + 0.3 * similarity
-        scored.append(Suggestion(score=round(score, 3), reasons=reasons, claim=other))
+        scored.append(
+            Suggestion(
+                score=round(score, 3), reasons=reasons, claim=other, entity_score=entity_score
+            )
+        )
     scored.sort(key=lambda s: (-s.score, s.claim.id if s.claim else 0))
 
-    by_question: dict[int, Suggestion] = {}
-    for suggestion in scored:
-        other = suggestion.claim
-        assert other is not None
-        qid = other.question_id
-        if qid is None or qid == claim.question_id or qid in rejected_questions:
-            continue
-        if qid not in by_question or by_question[qid].score < suggestion.score:
-            by_question[qid] = Suggestion(
-                score=suggestion.score,
-                reasons=[*suggestion.reasons, f"claim #{other.id} answers it"],
-            )
-    if by_question:
-        for question in db.session.scalars(sa.select(Question).where(Question.id.in_(by_question))):
-            suggestion = by_question[question.id]
-            fit = text_similarity(claim.statement, question.text)
-            if fit >= 0.5:
-                suggestion.reasons.append(f"statement and question {fit:.0%} alike")
-            suggestion.score = round(0.8 * suggestion.score + 0.2 * fit, 3)
-            suggestion.question = question
-    result.questions = sorted(
-        (s for s in by_question.values() if s.score >= MIN_SCORE),
-        key=lambda s: -s.score,
+    result.questions = _rank_questions(
+        claim,
+        scored,
+        rejected_questions,
+        value_kinds={k.split(":")[0] for k in value_keys},
     )[:limit]
+    result.new_question_first = not result.questions or (result.questions[0].score < NEW_QUESTION)
     result.claims = [
         s
         for s in scored

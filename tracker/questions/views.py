@@ -10,17 +10,17 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts.models import Role
-from tracker.claims import reading
 from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import TrackerError
+from tracker.core.errors import InvalidInput, TrackerError
 from tracker.core.pagination import check_page_args
-from tracker.questions import disputes, suggestions
+from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import services as questions
 from tracker.questions.forms import (
     ClaimQuestionForm,
     DecisionForm,
     FlagForm,
+    GroupingForm,
     QuestionForm,
     ResolveForm,
     ValueForm,
@@ -110,10 +110,14 @@ def _question_page(question_id: int, status: int = 200) -> tuple[str, int]:
     question = questions.get_question(question_id)
     members = questions.question_claims(question.id)
     conflicts = disputes.question_contradictions(question.id)
+    given, unanswered = answers.answer_groups(question.id, members)
     return render_template(
         "questions/detail.html",
         question=question,
         claims=members,
+        answer_groups=given,
+        unanswered=unanswered,
+        rulings=rulings.question_rulings(question.id),
         conflicts=conflicts,
         by_id={c.id: c for c in members},
         resolve_forms=_resolve_forms(conflicts),
@@ -161,7 +165,7 @@ def decide(contradiction_id: int) -> Response | tuple[str, int]:
         return _refused("Give a rationale for the decision.", page)
     holding = form.holding_claim_id.data
     try:
-        disputes.decide(
+        rulings.decide(
             row.id,
             form.state.data,
             form.rationale.data or "",
@@ -298,15 +302,46 @@ def matrix() -> str:
     return render_template("questions/matrix.html", matrix=disputes.matrix())
 
 
-@bp.get("/sources/<int:source_id>/suggestions")
-@require_role(Role.viewer)
-def source_suggestions(source_id: int) -> str:
+def _grouping_page(source_id: int, form: GroupingForm, status: int = 200) -> tuple[str, int]:
     source = sources.get_source(source_id)
-    ungrouped = [c for c in reading.source_claims(source) if c.question_id is None]
-    found = [suggestions.suggest(c.id) for c in ungrouped]
     return render_template(
         "questions/source_suggestions.html",
         source=source,
-        found=found,
+        proposals=grouping.source_proposals(source.id),
+        form=form,
         answer_kinds=list(AnswerKind),
-    )
+        new_question=suggestions.NEW_QUESTION,
+    ), status
+
+
+@bp.get("/sources/<int:source_id>/suggestions")
+@require_role(Role.viewer)
+def source_suggestions(source_id: int) -> tuple[str, int]:
+    """Every ungrouped claim of a source with its proposed question and answer."""
+    return _grouping_page(source_id, GroupingForm())
+
+
+@bp.post("/sources/<int:source_id>/suggestions")
+@require_role(Role.reviewer)
+def accept_grouping(source_id: int) -> Response | tuple[str, int]:
+    """Accept the checked proposals, one or all at once."""
+    form = GroupingForm()
+    if not form.validate_on_submit():
+        return _grouping_page(source_id, form, 400)
+    try:
+        pairs = []
+        for item in form.accept.data or []:
+            claim_id, _, question_id = item.partition(":")
+            if not (claim_id.isdigit() and question_id.isdigit()):
+                raise InvalidInput("Pick proposals from the list.", {"accept": "invalid"})
+            pairs.append((int(claim_id), int(question_id)))
+        if not pairs:
+            raise InvalidInput("Tick the proposals to accept.", {"accept": "none"})
+        accepted = grouping.accept(pairs, actor=current_user)
+        db.session.commit()
+    except TrackerError as exc:
+        db.session.rollback()
+        form.accept.errors = [*form.accept.errors, exc.message]
+        return _grouping_page(source_id, form, 400)
+    flash(f"{len(accepted)} claim(s) put in their questions.", "success")
+    return redirect(url_for("questions.source_suggestions", source_id=source_id))

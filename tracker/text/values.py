@@ -8,12 +8,24 @@ and which word numbers to look for. Chinese pinyin glosses (`聯(lián)創`) mus
 
 Conventions:
 - Every number is a `Decimal`, stored plainly (`Decimal("1600000000")`), never a float.
-- Open ranges: "over $1 billion" has `low=1e9, high=None`; "less than a year" `low=None`.
+- Open ranges: "over $1 billion" has `low=1e9, high=None`; "less than a year" `low=None`
+  (also for counts and money: no invented 0). A strict bound ("over", "less than") is also
+  `approximate`, an inclusive one ("at least", "up to") is not; `describe` writes `> $1,000`,
+  `< 1 year`, `≥ 20%`, `≤ 30`. "almost 75" stays 75..75, approximate (`≈75`).
+- Ranges in words ("zwischen 20 und 30", "between 2016 and 2020", `2016年至2020年`) are one
+  value whose text starts at the opening word.
 - Dates are `Decimal(YYYYMMDD)` ranges: 2024 is 20240101..20241231, label "year"; August 2024
   label "month"; 2024-08-06 label "day". A date without a year (`8月6日`, "im November") has
   year 0000, so `8月6日` is 806..806 with label "day"; `describe` prints it as `--08-06`.
 - Vague quantities are approximate ranges: `十幾` 11-19, "hundreds" 100-999, "millions"
   10^6..10^9-1, "dozens" 20-99.
+- Relative dates ("last year", "im November letzten Jahres", `去年`) carry a `relative` key
+  ("last_year", "end_of_last_year", ...). `extract_values(..., reference=publication_date)`
+  resolves them to real dates; without it a month or part of the year keeps year 0000 (like
+  "im November") and a bare year has `low=high=None`. "until the end of the year" (`直到年底`,
+  "bis Ende des Jahres") is a duration of unit "until" whose `low == high` is the end date
+  (YYYYMMDD) when resolved, None otherwise; it is incomparable with lengths like "3 months".
+- `pick_answer` chooses, among several values of a kind, the one nearest the question's words.
 - Titles carry an English key in `label` ("vp research", "co-founder") so they compare across
   languages; `low` and `high` are None.
 
@@ -27,7 +39,8 @@ import enum
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -39,7 +52,7 @@ class ValueKind(enum.StrEnum):
     percent = "percent"  # unit: "%" (or "pp" for percentage points)
     date = "date"  # unit: "date"; low/high: Decimal(YYYYMMDD)
     count = "count"  # unit: ""
-    duration = "duration"  # unit: year, month, week, day, hour or minute
+    duration = "duration"  # unit: year, month, week, day, hour, minute; "until": an end date
     title = "title"  # unit: ""; label: normalised English key
 
 
@@ -54,6 +67,8 @@ class Value:
     end: int
     approximate: bool = False
     label: str = ""  # titles: English key; dates: precision ("year", "month", "day")
+    # Relative to the source's publication date ("last_year", "end_of_year"); "" when absolute.
+    relative: str = ""
 
 
 class Relation(enum.StrEnum):
@@ -105,9 +120,10 @@ class _Candidate:
 class _Scan:
     """The input and what every finder needs to know about it."""
 
-    def __init__(self, text: str, language: str | None) -> None:
+    def __init__(self, text: str, language: str | None, reference: date | None = None) -> None:
         self.text = text
         self.language = language
+        self.reference = reference
         self.has_cjk = bool(_CJK_RE.search(text))
         self.candidates: list[_Candidate] = []
 
@@ -123,11 +139,12 @@ class _Scan:
         approximate: bool = False,
         label: str = "",
         priority: int = 0,
+        relative: str = "",
     ) -> None:
         text = self.text[start:end]
         if not text.strip() or start < 0 or end > len(self.text):
             return
-        value = Value(kind, low, high, unit, text, start, end, approximate, label)
+        value = Value(kind, low, high, unit, text, start, end, approximate, label, relative)
         self.candidates.append(_Candidate(value, priority))
 
 
@@ -267,29 +284,35 @@ _ZH_CLASSIFIER_RE = re.compile(
 _QUALIFIERS: dict[str, str] = {
     **dict.fromkeys(
         ["about", "around", "approximately", "approx.", "roughly", "nearly", "almost", "some",
-         "circa", "ca.", "close to", "an estimated", "fast", "etwa", "ungefähr", "rund",
-         "zirka", "knapp", "nahezu", "beinahe", "annähernd", "schätzungsweise", "gut",
+         "circa", "ca.", "close to", "an estimated", "as many as", "fast", "etwa", "ungefähr",
+         "rund", "zirka", "knapp", "nahezu", "beinahe", "annähernd", "schätzungsweise", "gut",
          "cerca de", "aproximadamente", "quase", "por volta de", "perto de"],
         "approx"),
     **dict.fromkeys(
         ["over", "more than", "above", "upwards of", "in excess of", "north of", "über",
-         "mehr als", "mais de", "acima de", "superior a"],
+         "mehr als", "mais de", "mais do que", "acima de", "superior a"],
         "over"),
-    **dict.fromkeys(["at least", "mindestens", "wenigstens", "pelo menos", "no mínimo"],
+    # "no more than" must not read as "more than": the longer phrase wins in the alternation.
+    **dict.fromkeys(["at least", "no fewer than", "no less than", "not less than", "mindestens",
+                     "wenigstens", "nicht weniger als", "pelo menos", "no mínimo",
+                     "não menos de"],
                     "at least"),
     **dict.fromkeys(
         ["under", "less than", "fewer than", "below", "weniger als", "unter", "menos de",
-         "abaixo de"],
+         "menos do que", "abaixo de"],
         "under"),
-    **dict.fromkeys(["at most", "up to", "bis zu", "höchstens", "maximal", "até",
-                     "no máximo"], "at most"),
+    **dict.fromkeys(["at most", "up to", "no more than", "not more than", "bis zu",
+                     "höchstens", "maximal", "nicht mehr als", "até", "no máximo",
+                     "não mais de", "não mais que"], "at most"),
 }  # fmt: skip
 _ZH_QUALIFIERS = {
     "約": "approx", "约": "approx", "大約": "approx", "大约": "approx", "將近": "approx",
     "将近": "approx", "接近": "approx", "近": "approx", "超過": "over", "超过": "over",
-    "逾": "over", "多於": "over", "多于": "over", "至少": "at least", "不到": "under",
+    "逾": "over", "多於": "over", "多于": "over", "至少": "at least", "不少於": "at least",
+    "不少于": "at least", "不低於": "at least", "不低于": "at least", "不到": "under",
     "不足": "under", "少於": "under", "少于": "under", "未滿": "under", "未满": "under",
-    "最多": "at most", "~": "approx", "≈": "approx", "～": "approx",
+    "最多": "at most", "不超過": "at most", "不超过": "at most", "多達": "approx",
+    "多达": "approx", "~": "approx", "≈": "approx", "～": "approx",
 }  # fmt: skip
 _QUALIFIER_RE = re.compile(
     rf"(?:{_NO_LETTER_BEFORE}(?P<q>(?i:{_alternation(_QUALIFIERS)}))[ \u00a0]+"
@@ -325,6 +348,10 @@ _PT_WORDS = {
     "dezasseis": 16, "dezessete": 17, "dezassete": 17, "dezoito": 18, "dezenove": 19,
     "dezanove": 19, "vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50,
     "sessenta": 60, "setenta": 70, "oitenta": 80, "noventa": 90, "cem": 100,
+    "cento": 100, "duzentos": 200, "duzentas": 200, "trezentos": 300, "trezentas": 300,
+    "quatrocentos": 400, "quatrocentas": 400, "quinhentos": 500, "quinhentas": 500,
+    "seiscentos": 600, "seiscentas": 600, "setecentos": 700, "setecentas": 700,
+    "oitocentos": 800, "oitocentas": 800, "novecentos": 900, "novecentas": 900, "mil": 1000,
 }  # fmt: skip
 _ONE_WORDS = {"a", "an", "one", "ein", "eins", "eine", "einen", "einem", "einer", "um", "uma"}
 _EN_U9 = "one|two|three|four|five|six|seven|eight|nine"
@@ -338,21 +365,32 @@ _DE_BELOW_100 = (
     "|neunzig)|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn"
     "|eins|zwei|zwo|drei|vier|fünf|sechs|sieben|acht|neun"
 )
+_DE_BELOW_1000 = f"(?:(?:{_DE_U9})?hundert(?:und)?(?:{_DE_BELOW_100})?|{_DE_BELOW_100})"
 _PT_BELOW_100 = (
     "(?:vinte|trinta|quarenta|cinquenta|sessenta|setenta|oitenta|noventa)"
     "(?: e (?:um|uma|dois|duas|três|tres|quatro|cinco|seis|sete|oito|nove))?"
     f"|{_alternation(k for k in _PT_WORDS if _PT_WORDS[k] < 20)}"
+)
+# `cento` only starts a compound (`cento e vinte`); alone it is the `cento` of `por cento`.
+_PT_HUNDREDS = _alternation(k for k in _PT_WORDS if 100 < _PT_WORDS[k] < 1000)
+_PT_BELOW_1000 = (
+    f"(?:{_PT_HUNDREDS})(?: e (?:{_PT_BELOW_100}))?|cento e (?:{_PT_BELOW_100})|cem|{_PT_BELOW_100}"
 )
 _WORD_NUMBER_RES = {
     "en": re.compile(
         rf"{_NO_LETTER_BEFORE}(?i:(?:(?:{_EN_U9}|a) hundred(?: (?:and )?(?:{_EN_BELOW_100}))?)"
         rf"|{_EN_BELOW_100}|an?){_NO_LETTER_AFTER}"
     ),
+    # The lookaheads on the first letter only make the scan fast.
     "de": re.compile(
-        rf"{_NO_LETTER_BEFORE}(?i:(?:(?:{_DE_U9})?hundert(?:und)?(?:{_DE_BELOW_100})?)"
-        rf"|{_DE_BELOW_100}|ein(?:e[mnr]?)?){_NO_LETTER_AFTER}"
+        rf"{_NO_LETTER_BEFORE}(?=(?i:[adefhnstvz]))(?i:(?:{_DE_BELOW_1000}|ein)?tausend(?:und)?(?:{_DE_BELOW_1000})?"
+        rf"|{_DE_BELOW_1000}|ein(?:e[mnr]?)?){_NO_LETTER_AFTER}"
     ),
-    "pt": re.compile(rf"{_NO_LETTER_BEFORE}(?i:cem|{_PT_BELOW_100}){_NO_LETTER_AFTER}"),
+    "pt": re.compile(
+        rf"{_NO_LETTER_BEFORE}(?=(?i:[cdmnoqstuv]))(?i:(?:(?:{_PT_BELOW_1000}) )?mil"
+        rf"(?: e (?:{_PT_BELOW_1000})| (?:{_PT_HUNDREDS})(?: e (?:{_PT_BELOW_100}))?)?"
+        rf"|{_PT_BELOW_1000}){_NO_LETTER_AFTER}"
+    ),
 }
 # Capitalised, these German words are nouns (die Acht, der Elf), not numbers.
 _NOT_NUMBERS = {"Acht", "Elf"}
@@ -375,6 +413,12 @@ def _word_value(word: str, language: str) -> int | None:
     if language == "de":
         if w in _DE_WORDS:
             return _DE_WORDS[w]
+        if "tausend" in w:
+            head, _, rest = w.partition("tausend")
+            thousands = _word_value(head, "de") if head else 1
+            rest = rest.removeprefix("und")
+            tail = _word_value(rest, "de") if rest else 0
+            return None if not thousands or tail is None else thousands * 1000 + tail
         if "hundert" in w:
             head, _, rest = w.partition("hundert")
             rest = rest.removeprefix("und")
@@ -386,10 +430,22 @@ def _word_value(word: str, language: str) -> int | None:
             if unit in _DE_WORDS and tens in _DE_WORDS:
                 return _DE_WORDS[unit] + _DE_WORDS[tens]
         return None
-    parts = w.split(" e ")
-    if all(p in _PT_WORDS for p in parts):
-        return sum(_PT_WORDS[p] for p in parts)
-    return None
+    return _pt_word_value(w)
+
+
+def _pt_word_value(words: str) -> int | None:
+    """`dois mil e quinhentos` 2500: `mil` multiplies what came before it, the rest adds up."""
+    total = pending = 0
+    for part in words.split():
+        if part == "e":
+            continue
+        if part not in _PT_WORDS:
+            return None
+        if part == "mil":
+            total, pending = total + (pending or 1) * 1000, 0
+        else:
+            pending += _PT_WORDS[part]
+    return total + pending
 
 
 # Vague quantities: word -> (low, high); all approximate.
@@ -944,6 +1000,154 @@ def _date_bounds(year: int, month: int, day: int, part: str) -> tuple[Decimal, D
     )
 
 
+# --- Dates relative to the publication date ---------------------------------------------------
+
+# Phrase -> years from the publication year. "the last year" is the past twelve months, not
+# the calendar year before, so a preceding "the" is excluded in the pattern.
+_RELATIVE_YEARS: dict[str, int] = {
+    "last year": -1, "this year": 0, "next year": 1,
+    "letztes Jahr": -1, "letzten Jahres": -1, "letzten Jahr": -1, "vergangenes Jahr": -1,
+    "vergangenen Jahres": -1, "vergangenen Jahr": -1, "voriges Jahr": -1, "vorigen Jahres": -1,
+    "vorigen Jahr": -1, "letztem Jahr": -1, "vergangenem Jahr": -1, "vorigem Jahr": -1,
+    "Vorjahr": -1, "Vorjahres": -1, "dieses Jahr": 0, "dieses Jahres": 0, "diesen Jahres": 0,
+    "diesem Jahr": 0, "nächstes Jahr": 1, "nächsten Jahres": 1, "nächsten Jahr": 1,
+    "nächstem Jahr": 1, "kommendes Jahr": 1, "kommenden Jahres": 1, "kommenden Jahr": 1,
+    "ano passado": -1, "do ano passado": -1, "este ano": 0, "neste ano": 0, "deste ano": 0,
+    "próximo ano": 1, "do próximo ano": 1, "ano que vem": 1, "do ano que vem": 1,
+}  # fmt: skip
+# After a part word ("the end of", "Ende", "fim") the year itself means this year.
+_THIS_YEAR_AFTER_PART = {"the year": 0, "des Jahres": 0, "do ano": 0}
+_RELATIVE_PARTS = {
+    "end of": "late", "the end of": "late", "beginning of": "early", "the beginning of": "early",
+    "start of": "early", "the start of": "early", "middle of": "mid", "the middle of": "mid",
+    "early": "early", "late": "late", "ende": "late", "anfang": "early", "beginn": "early",
+    "mitte": "mid", "fim": "late", "final": "late", "início": "early", "inicio": "early",
+    "começo": "early", "meados": "mid", "jahresende": "late", "jahresanfang": "early",
+    "jahresbeginn": "early", "jahresmitte": "mid",
+    "底": "late", "末": "late", "初": "early", "中": "mid",
+}  # fmt: skip
+_ZH_RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1}
+_LOWER_RELATIVE_YEARS = {k.lower(): v for k, v in _RELATIVE_YEARS.items()}
+_NO_YEAR_AFTER = r"(?![ \u00a0]*(?:de[ \u00a0]+)?(?:19|20)[0-9]{2})"
+_REL = rf"(?i:{_alternation(_RELATIVE_YEARS)})"
+_REL_AFTER_PART = rf"(?i:{_alternation({**_RELATIVE_YEARS, **_THIS_YEAR_AFTER_PART})})"
+# 去年 is also the end of 失去 or 過去 before 年輕 ("young"): not a year there.
+_ZH_REL = (
+    "(?<![失過过回出進进上下離离死逝老拿如現现當当而古從从聰聪光文透證证說说表發发清分鮮鲜])"
+    "(?:去年|今年|明年)(?![輕轻紀纪齡龄青少])"
+)
+_RELATIVE_PATTERNS: list[re.Pattern[str]] = [
+    # "the end of last year", "Ende des Jahres", "fim do ano passado"; `Jahresende`
+    re.compile(
+        rf"{_NO_LETTER_BEFORE}(?P<part>(?i:(?:the )?(?:end|beginning|start|middle) of|early|late"
+        r"|ende|anfang|beginn|mitte|(?:fim|final)(?= d)|início|inicio|começo|meados))[ \u00a0]+"
+        rf"(?P<rel>{_REL_AFTER_PART}){_NO_LETTER_AFTER}{_NO_YEAR_AFTER}"
+        rf"|{_NO_LETTER_BEFORE}(?P<part2>Jahres(?:ende|anfang|beginn|mitte)){_NO_LETTER_AFTER}"
+    ),
+    # "November last year", "im November letzten Jahres", "novembro do ano passado"
+    re.compile(
+        rf"{_NO_LETTER_BEFORE}{_MONTH}(?:[ \u00a0]+(?:of|de))?[ \u00a0]+(?P<rel>{_REL})"
+        rf"{_NO_LETTER_AFTER}{_NO_YEAR_AFTER}"
+    ),
+    re.compile(rf"{_NO_LETTER_BEFORE}(?<!the )(?<!The )(?P<rel>{_REL}){_NO_LETTER_AFTER}"),
+    # 去年11月, 今年五月份, 今年5月初
+    re.compile(
+        rf"(?P<rel>{_ZH_REL})(?P<m>{_ZH_MONTH})月份?(?:(?P<day>{_ZH_DAY})[日號号])?"
+        r"(?P<part>初(?!次)|上旬|中旬|下旬|底|末)?"
+    ),
+    # 去年底, 今年年底, 明年初; 年底 alone is the end of this year
+    re.compile(
+        rf"(?P<rel>{_ZH_REL})(?:年(?=[底末初]))?(?P<part>底|末|初(?![次期步])|中(?![國国文心]))"
+        r"|(?<![0-9〇零一二三四五六七八九十百千年月週周新])年(?P<part2>底|末|初(?![一二三四五六七八九十次]))"
+    ),
+    re.compile(rf"(?P<rel>{_ZH_REL})"),
+]
+# Before the end of a year, these make it the end of a span: "until the end of the year".
+_UNTIL_RE = re.compile(
+    rf"(?:{_NO_LETTER_BEFORE}(?i:until|till|through|by|bis(?: zum)?|até(?: (?:o|ao))?)[ \u00a0]+"
+    r"|一直到|直到|直至|到|至)\Z"
+)
+_UNTIL_TAIL_RE = re.compile("為止|为止")
+# Only after "until" or "by", and not as an adjective: "by year-end results" is no date.
+_YEAR_END_RE = re.compile(r"(?i:(?:the )?year[- ]end)(?![a-z])(?![ \u00a0]+[a-z])")
+_YEAR_KEYS = {-1: "last_year", 0: "this_year", 1: "next_year"}
+_PART_KEYS = {"early": "start", "mid": "middle", "late": "end"}
+
+
+def _relative_key(offset: int, part: str) -> str:
+    """A stable name: "last_year", "end_of_year" (this year), "start_of_next_year"."""
+    if not part:
+        return _YEAR_KEYS[offset]
+    return f"{_PART_KEYS[part]}_of_{'year' if offset == 0 else _YEAR_KEYS[offset]}"
+
+
+def _key_offset(key: str) -> int:
+    return -1 if key.endswith("last_year") else 1 if key.endswith("next_year") else 0
+
+
+def _find_relative_dates(scan: _Scan) -> None:
+    text = scan.text
+    for pattern in _RELATIVE_PATTERNS:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            rel = groups.get("rel") or ""
+            offset = _ZH_RELATIVE_YEARS.get(rel, _LOWER_RELATIVE_YEARS.get(rel.lower(), 0))
+            part = _RELATIVE_PARTS.get((groups.get("part") or groups.get("part2") or "").lower())
+            month = day = 0
+            if groups.get("mon"):
+                month = _MONTHS.get(groups["mon"], 0)
+            elif groups.get("m"):
+                month = _small_number(groups["m"]) or 0
+            if groups.get("day"):
+                day = _small_number(groups["day"]) or 0
+            if groups.get("part") in ("上旬", "中旬", "下旬"):
+                part = _PARTS[groups["part"]]
+            _relative_date(scan, m.start(), m.end(), offset, month, day, part or "")
+            if part == "late" and not month:
+                _until(scan, m.start(), m.end(), offset)
+    for m in _YEAR_END_RE.finditer(text):
+        _until(scan, m.start(), m.end(), 0)
+
+
+def _relative_date(
+    scan: _Scan, start: int, end: int, offset: int, month: int, day: int, part: str
+) -> None:
+    """Add the date: resolved with the publication date, else with year 0000 (or no bounds)."""
+    year = scan.reference.year + offset if scan.reference else 0
+    if year or month:
+        bounds = _date_bounds(year, month, day, part)
+    elif part:
+        # Only a part of an unknown year: the months of that part, in year 0000.
+        low, high, label = _date_bounds(2000, 0, 0, part) or (Decimal(0), Decimal(0), "")
+        bounds = low - 20000000, high - 20000000, label
+    else:
+        bounds = None, None, "year"  # "last year" unresolved: nothing to compare by
+    if bounds is None:
+        return
+    low, high, label = bounds
+    key = _relative_key(offset, "" if month else part)
+    scan.add(
+        ValueKind.date, start, end, low, high, "date",
+        approximate=bool(part), label=label, relative=key,
+    )  # fmt: skip
+
+
+def _until(scan: _Scan, start: int, end: int, offset: int) -> None:
+    """Add "until the end of the year" as a duration of unit "until" ending on 31 December."""
+    um = _UNTIL_RE.search(scan.text, max(0, start - 12), start)
+    if um is None:
+        return
+    tail = _UNTIL_TAIL_RE.match(scan.text, end)
+    end = tail.end() if tail else end
+    last_day = None
+    if scan.reference:
+        last_day = Decimal((scan.reference.year + offset) * 10000 + 1231)
+    scan.add(
+        ValueKind.duration, um.start(), end, last_day, last_day, "until",
+        label="day" if last_day else "", relative=_relative_key(offset, "late"),
+    )  # fmt: skip
+
+
 # --- Job titles -------------------------------------------------------------------------------
 
 _TOPICS = {
@@ -1102,19 +1306,128 @@ def _find_titles(scan: _Scan) -> None:
             scan.add(ValueKind.title, m.start(), m.end(), None, None, "", label=label)
 
 
+# --- Ranges in words ---------------------------------------------------------------------------
+
+# "between 2016 and 2020": the opener before the first value -> the words that may join it to
+# the second. Digit ranges with a dash or "bis" are read with the number itself (_RANGE_RE).
+_RANGE_OPENERS = {
+    "between": {"and"}, "from": {"to", "through", "until"}, "zwischen": {"und"},
+    "von": {"bis"}, "entre": {"e"}, "de": {"a", "até"}, "desde": {"até"},
+}  # fmt: skip
+_OPENER_RE = re.compile(
+    rf"{_NO_LETTER_BEFORE}(?P<op>(?i:{_alternation(_RANGE_OPENERS)}))[ \u00a0]+\Z"
+)
+_JOINER_RE = re.compile(
+    r"[ \u00a0]+(?P<word>(?i:and|to|through|until|und|bis|e|a|até))[ \u00a0]+"
+    r"|[ \u00a0]?(?P<zh>至|到)[ \u00a0]?|[ \u00a0]?(?P<dash>[-–—~〜～])[ \u00a0]?"
+)
+_PRECISION = {"year": 3, "month": 2, "day": 1}
+
+
+def _join_ranges(scan: _Scan, values: list[Value]) -> list[Value]:
+    """Join "zwischen 20 und 30", "entre 2016 e 2020", `2016年至2020年` into one range each."""
+    joined: list[Value] = []
+    i = 0
+    while i < len(values):
+        a = values[i]
+        b = values[i + 1] if i + 1 < len(values) else None
+        both = _joined(scan, a, b) if b is not None else None
+        if both is not None:
+            joined.append(both)
+            i += 2
+        else:
+            joined.append(a)
+            i += 1
+    return joined
+
+
+def _joined(scan: _Scan, a: Value, b: Value) -> Value | None:
+    text = scan.text
+    joiner = _JOINER_RE.fullmatch(text, a.end, b.start)
+    if joiner is None or a.relative or b.relative:
+        return None
+    start = a.start
+    if joiner.group("word"):
+        opener = _OPENER_RE.search(text, max(0, a.start - 12), a.start)
+        if opener is None:
+            return None
+        if joiner.group("word").lower() not in _RANGE_OPENERS[opener.group("op").lower()]:
+            return None
+        start = opener.start()
+    elif joiner.group("zh") and not scan.has_cjk:
+        return None
+    elif joiner.group("dash") and not (a.kind is b.kind is ValueKind.date):
+        return None  # `3 - 5`-style digit ranges are already read; dashes join only dates here
+    span = _range_bounds(scan, a, b)
+    if span is None:
+        return None
+    kind, unit, low, high, label = span
+    return Value(
+        kind, low, high, unit, text[start : b.end], start, b.end,
+        a.approximate or b.approximate, label,
+    )  # fmt: skip
+
+
+def _range_bounds(
+    scan: _Scan, a: Value, b: Value
+) -> tuple[ValueKind, str, Decimal, Decimal, str] | None:
+    """The kind, unit and bounds of `a` to `b`, or None when they make no range."""
+    low, high = a.low, b.high
+    if low is None or high is None or a.high is None or b.low is None:
+        return None  # "between over 20 and 30": an open bound makes no range
+    if ValueKind.title in (a.kind, b.kind):
+        return None
+    kind, unit, label = b.kind, b.unit, b.label
+    if a.kind is b.kind is ValueKind.date:
+        if low < 10000 <= high:
+            low += high // 10000 * 10000  # "zwischen März und Mai 2024": the year is said once
+        if _PRECISION.get(a.label, 0) > _PRECISION.get(b.label, 0):
+            label = a.label
+    elif a.kind is ValueKind.count and not a.unit and b.kind is not ValueKind.date:
+        # "between 2 and 3 billion dollars": the first number shares the second one's scale.
+        if not _written_exponent(a.text, scan.language):
+            low = _plain(low.scaleb(_written_exponent(b.text, scan.language)))
+    elif (a.kind, a.unit) != (b.kind, b.unit):
+        return None
+    if low > high:
+        return None
+    return kind, unit, low, high, label
+
+
+def _written_exponent(text: str, language: str | None) -> int:
+    """The power of ten a scale word in `text` stands for: `30 Millionen Dollar` 6, `20` 0."""
+    m = _SCALE_RE.search(text)
+    if m and m.group("word"):
+        word = m.group("word")
+        if word == "Billion" and language == "de":
+            return 12
+        return _SCALES[word.lower()][0]
+    if m and m.group("attached"):
+        return {"M": 6, "B": 9, "K": 3, "k": 3}[m.group("attached")]
+    zm = _ZH_SCALE_RE.search(text)
+    return sum(_ZH_DIGIT_VALUES[c] for c in zm.group()) if zm else 0
+
+
 # --- Extraction -------------------------------------------------------------------------------
 
 
-def extract_values(text: str, language: str | None = None) -> list[Value]:
+def extract_values(
+    text: str, language: str | None = None, reference: date | None = None
+) -> list[Value]:
     """All values in `text`, in text order, none overlapping another.
 
     `language` ("de", "en", "pt", "zh", or a tag like "pt-BR") is a hint; None tries them all.
+    `reference` is the source's publication date: with it "last year" or "bis Ende des Jahres"
+    become real dates; without it they keep their `relative` key and no year (see `Value`).
     Where two readings overlap, the longer one wins (`über 1 Milliarde Dollar` over `1`).
     """
     if not isinstance(text, str) or not text:
         return []
-    scan = _Scan(text, _language(language))
+    if not isinstance(reference, date):
+        reference = None
+    scan = _Scan(text, _language(language), reference)
     _find_dates(scan)
+    _find_relative_dates(scan)
     _find_quantities(scan)
     _find_titles(scan)
     ordered = sorted(
@@ -1133,7 +1446,7 @@ def extract_values(text: str, language: str | None = None) -> list[Value]:
         taken.insert(i, (start, end))
         chosen.append(candidate.value)
     chosen.sort(key=lambda v: (v.start, v.end))
-    return chosen
+    return _join_ranges(scan, chosen)
 
 
 # --- Comparison -------------------------------------------------------------------------------
@@ -1153,6 +1466,10 @@ def compare(a: Value, b: Value) -> Relation:
     """How two values relate; never raises: values that cannot be compared are incomparable."""
     if not isinstance(a, Value) or not isinstance(b, Value) or a.kind != b.kind:
         return Relation.incomparable
+    if a.relative or b.relative or "until" in (a.unit, b.unit):
+        relation = _compare_relative(a, b)
+        if relation is not None:
+            return relation
     if a.kind is ValueKind.title:
         return _compare_titles(a.label, b.label)
     bounds = (a.low, a.high, b.low, b.high)
@@ -1175,6 +1492,33 @@ def compare(a: Value, b: Value) -> Relation:
         return _compare_numbers(a, b, factor_a, factor_b, loose)
     except ArithmeticError:
         return Relation.incomparable  # NaN or infinite Decimals made by hand
+
+
+def _unresolved(value: Value) -> bool:
+    """A relative value read without a publication date: no year to compare by."""
+    return bool(value.relative) and (value.low is None or value.low < 10000)
+
+
+def _compare_relative(a: Value, b: Value) -> Relation | None:
+    """Relations that hold for relative values; None: compare them like any other."""
+    if a.kind is ValueKind.duration:
+        if a.unit != b.unit:
+            return Relation.incomparable  # an end date against a length: both are needed
+        if a.low is not None and b.low is not None:
+            return Relation.same if (a.low, a.high) == (b.low, b.high) else Relation.different
+        if a.relative and a.relative == b.relative:
+            return Relation.same if a.low is None and b.low is None else Relation.compatible
+        return Relation.incomparable
+    if a.kind is not ValueKind.date or not (_unresolved(a) and _unresolved(b)):
+        return None
+    # Both from texts without a date: only one publication year apart can they be told apart.
+    if _key_offset(a.relative) != _key_offset(b.relative):
+        return Relation.incomparable
+    if a.low is None and b.low is None:
+        return Relation.same
+    if a.low is None or b.low is None:
+        return Relation.compatible  # "November last year" lies in "last year"
+    return None
 
 
 def _compare_titles(a: str, b: str) -> Relation:
@@ -1298,6 +1642,8 @@ def describe(value: Value) -> str:
     if value.kind is ValueKind.title:
         words = (value.label or value.text).split()
         return " ".join(_TITLE_WORDS.get(w, w[:1].upper() + w[1:]) for w in words)
+    if _unresolved(value) or value.unit == "until":
+        return _describe_relative(value)
     if value.kind is ValueKind.date:
         return _describe_date(value)
     if value.kind is ValueKind.money:
@@ -1333,6 +1679,35 @@ def describe(value: Value) -> str:
     if value.kind is ValueKind.duration:
         return f"{_number(low)}–{one(high)}"
     return f"{one(low)}–{one(high)}"
+
+
+_UNRESOLVED = " (no publication date to resolve it)"
+_MONTH_NAMES = list(_MONTHS)[:12]  # January ... December
+
+
+def _describe_relative(value: Value) -> str:
+    """`until 2024-12-31`, or for want of a publication date the phrase in English:
+    "until the end of the year (no publication date to resolve it)"."""
+    if value.unit == "until":
+        if value.low is not None and value.low == value.high and value.low.is_finite():
+            return f"until {_describe_date(replace(value, kind=ValueKind.date))}"
+        if not value.relative:
+            return value.text
+        return f"until {_relative_words(value.relative)}{_UNRESOLVED}"
+    words = _relative_words(value.relative)
+    if value.low is not None and value.low.is_finite() and value.label in ("month", "day"):
+        month, day = int(value.low) // 100 % 100, int(value.low) % 100
+        if 1 <= month <= 12:
+            named = f"{_MONTH_NAMES[month - 1]} {day}" if value.label == "day" else ""
+            words = f"{named or _MONTH_NAMES[month - 1]} of {words}"
+    return f"{'≈' if value.approximate else ''}{words}{_UNRESOLVED}"
+
+
+def _relative_words(key: str) -> str:
+    """The key in English words: "end_of_last_year" is "the end of last year"."""
+    part, _, year = key.rpartition("_of_")
+    year = "the year" if year == "year" else year.replace("_", " ")
+    return f"the {part} of {year}" if part else year
 
 
 def _number(x: Decimal) -> str:
@@ -1372,3 +1747,166 @@ def _describe_date(value: Value) -> str:
         return prefix + fmt(y1, m1, d1)
     # Without a year, the second date drops the `--`: `--03-21–03-31`.
     return prefix + f"{fmt(y1, m1, d1)}–{fmt(y2, m2, d2).removeprefix('--')}"
+
+
+# --- Choosing the value that answers a question ------------------------------------------------
+
+_QUESTION_STOPWORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or",
+    "but", "not", "no", "how", "many", "much", "what", "which", "who", "whom", "whose", "when",
+    "where", "why", "long", "old", "is", "are", "was", "were", "be", "been", "being", "do",
+    "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may",
+    "might", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them",
+    "he", "she", "his", "her", "him", "so", "as", "than", "then", "into", "about", "over",
+    "under", "up", "out", "if", "all", "any", "some", "more", "most", "also", "still", "yet",
+})  # fmt: skip
+# A verb ends the thing asked about: "how many important employees | have left".
+_QUESTION_VERBS = frozenset({"is", "are", "was", "were", "do", "does", "did", "have", "has",
+                             "had", "will", "would", "can", "could"})  # fmt: skip
+# Question words (as stems, see _stem) -> how the article languages say them, so an English
+# question finds its words beside a German or Chinese number. Latin entries are word starts.
+_GLOSSES_BY_WORD: dict[str, tuple[str, ...]] = {
+    "employees": ("Mitarbeit", "Angestellt", "Beschäftigt", "Belegschaft", "funcionári",
+                  "empregad", "colaborador", "員工", "员工", "職員", "职员", "雇員", "雇员"),
+    "staff": ("Mitarbeit", "Belegschaft", "funcionári", "員工", "员工"),
+    "people": ("Menschen", "Personen", "Leute", "pessoas", "人"),
+    "researchers": ("Forscher", "Wissenschaftler", "pesquisador", "investigador", "cientista",
+                    "研究員", "研究员", "研究人員", "研究人员", "研究者", "科學家", "科学家"),
+    "scientists": ("Wissenschaftler", "Forscher", "cientista", "科學家", "科学家"),
+    "left": ("verlassen", "verließ", "verliess", "gegangen", "ausgeschieden", "gekündigt",
+             "Abgang", "Weggang", "deixa", "deixou", "deixaram", "saíram", "saiu", "saída",
+             "離開", "离开", "離職", "离职", "出走", "辭職", "辞职"),
+    "leave": ("Urlaub", "Auszeit", "beurlaubt", "verlassen", "licença", "deixar", "休假",
+              "長假", "长假", "離開", "离开"),
+    "quit": ("gekündigt", "verlassen", "deixaram", "saíram", "離職", "离职", "辭職", "辞职"),
+    "founded": ("gegründet", "gründe", "Gründ", "fund", "創立", "创立", "創辦", "创办", "成立",
+                "創始", "创始", "創建", "创建"),
+    "start": ("Anfang", "anfangs", "begann", "Beginn", "gestartet", "começ", "início", "inici",
+              "起初", "最初", "開始", "开始", "之初"),
+    "companies": ("Unternehmen", "Firma", "Firmen", "Startup", "Start-up", "empresa",
+                  "companhia", "公司", "企業", "企业"),
+    "tweets": ("Tweet", "Beitr", "Post", "publicaç", "推文", "推特", "帖"),
+    "compute": ("Rechenleistung", "Rechenkapazität", "Rechenressourcen", "computaç", "算力",
+                "計算", "计算"),
+    "valued": ("bewertet", "Bewertung", "wert", "avaliad", "avaliaç", "valor", "估值"),
+    "give": ("spende", "gespendet", "gegeben", "doou", "doaram", "doaç", "deu", "捐", "給", "给"),
+    "donated": ("spende", "gespendet", "doou", "doaram", "doaç", "捐"),
+    "promised": ("versprach", "versprochen", "Versprechen", "zugesagt", "Zusage", "prometeu",
+                 "promessa", "承諾", "承诺"),
+    "invest": ("investier", "Investition", "investiment", "投資", "投资"),
+    "signed": ("unterschrieb", "unterzeichne", "Unterschrift", "assin", "簽", "签"),
+    "leaders": ("Leiter", "Führung", "leitete", "líder", "lider", "負責人", "负责人", "領導",
+                "领导"),
+    "team": ("Team", "equipe", "equipa", "團隊", "团队"),
+    "members": ("Mitglied", "membro", "成員", "成员"),
+    "money": ("Geld", "Finanzierung", "dinheiro", "financiamento", "資金", "资金", "融資", "融资"),
+    "share": ("Anteil", "Prozent", "parte", "份額", "份额", "比例"),
+    "safety": ("Sicherheit", "segurança", "安全"),
+    "years": ("Jahr", "ano", "年"),
+    "months": ("Monat", "mês", "meses", "月"),
+    "users": ("Nutzer", "usuári", "utilizador", "用戶", "用户"),
+}  # fmt: skip
+_WORD_RE = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|\Z)|[。！？；\n]")
+_CLAUSE_MARK_RE = re.compile("[,，、:：()（）–—]")
+
+
+def _stem(word: str) -> str:
+    """A crude English stem good enough to meet its word again: "employees" -> "emplo"."""
+    word = word.lower().removesuffix("'s").removesuffix("’s")
+    return word[:5] if len(word) > 5 else word.removesuffix("s") if len(word) > 3 else word
+
+
+_GLOSSES = {_stem(word): glosses for word, glosses in _GLOSSES_BY_WORD.items()}
+
+
+@lru_cache(maxsize=256)
+def _question_terms(question: str) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """Patterns for the question's content words and their weights: the thing asked about
+    ("how many *employees*") weighs twice."""
+    terms: list[tuple[re.Pattern[str], float]] = []
+    seen: set[str] = set()
+    after_how = False
+    for m in _WORD_RE.finditer(question):
+        word = m.group().lower()
+        if word in ("many", "much"):
+            after_how = True
+            continue
+        if word in _QUESTION_VERBS:
+            after_how = False
+        if word in _QUESTION_STOPWORDS or len(word) < 2:
+            continue
+        stem = _stem(word)
+        if stem in seen:
+            continue
+        seen.add(stem)
+        forms = [rf"(?<![{_LETTER}]){re.escape(stem)}"]
+        for gloss in _GLOSSES.get(stem, ()):
+            short = len(gloss) < 6 and not _CJK_RE.match(gloss)
+            forms.append(f"(?<![{_LETTER}]){re.escape(gloss)}" if short else re.escape(gloss))
+        # The whole word, so its distance to a value is measured from where it ends.
+        pattern = re.compile(f"(?:{'|'.join(forms)})[{_LETTER}]*", re.IGNORECASE)
+        # A name ("Musk", "OpenAI") picks the sentence more than the value in it: it weighs
+        # half, below what is done or counted.
+        name = m.start() > 0 and m.group()[0].isupper()
+        terms.append((pattern, 0.5 if name else 2 if after_how else 1))
+    return tuple(terms)
+
+
+def pick_answer(
+    values: list[Value], kind: str | ValueKind, question: str, text: str
+) -> Value | None:
+    """Of the values of `kind` (money, percent, date, count, duration, title), the one that
+    answers `question`: the one whose sentence in `text` has the question's words nearest to
+    it (in English, or as the small gloss list says them in de, pt, zh). Ties go to the
+    first; a count written like a year comes last. Values whose offsets are not in `text`
+    are still candidates, with no words near them."""
+    try:
+        wanted = ValueKind(kind)
+    except ValueError:
+        return None
+    candidates = [v for v in values if isinstance(v, Value) and v.kind is wanted]
+    if len(candidates) <= 1 or not isinstance(text, str) or not isinstance(question, str):
+        return candidates[0] if candidates else None
+    placed = [v for v in candidates if text[v.start : v.end] == v.text and v.text]
+    scores = dict.fromkeys(range(len(candidates)), 0.0)
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    unit = 2 if _CJK_RE.search(text) else 6  # characters a word takes, roughly
+    for pattern, weight in _question_terms(question):
+        best: dict[int, float] = {}
+        for m in pattern.finditer(text):
+            nearest = _nearest(placed, text, m.start(), m.end(), ends, unit)
+            if nearest is not None:
+                value, distance = nearest
+                i = next(i for i, v in enumerate(candidates) if v is value)
+                best[i] = max(best.get(i, 0.0), weight / (1 + distance))
+        for i, score in best.items():
+            scores[i] += score
+    for i, v in enumerate(candidates):
+        if wanted is ValueKind.count and _is_year(v.text.strip()):
+            scores[i] = -1.0
+    return candidates[max(scores, key=lambda i: (scores[i], -i))]
+
+
+def _nearest(
+    values: list[Value], text: str, start: int, end: int, ends: list[int], unit: int
+) -> tuple[Value, float] | None:
+    """The value nearest to the word at `start:end` in its sentence, and how far, in words.
+
+    A comma between them counts as four more words (the word likely belongs to the other
+    clause: "Musk versprach 1 Milliarde, gespendet hat er 44 Millionen"), and a word before the value as half a word more: the thing counted mostly
+    follows its number ("7 employees", "7名員工")."""
+    sentence = bisect_left(ends, end)
+    found: tuple[Value, float] | None = None
+    for value in values:
+        if bisect_left(ends, value.end) != sentence:
+            continue
+        before = end <= value.start
+        between = text[end : value.start] if before else text[value.end : start]
+        if len(between) > 80:
+            continue
+        distance = len(between) / unit + 4 * len(_CLAUSE_MARK_RE.findall(between))
+        distance += 0.5 if before else 0
+        if found is None or distance < found[1]:
+            found = (value, distance)
+    return found
