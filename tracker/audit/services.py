@@ -64,6 +64,28 @@ def record(
     return entries
 
 
+def record_claim_changes(
+    actor: User | None, claim: Any, before: dict[str, Any], *, reason: str | None
+) -> list[AuditEntry]:
+    """Log the fields of `claim` that differ from `before` (field -> old value), if any."""
+    changes = {
+        name: (old, getattr(claim, name))
+        for name, old in before.items()
+        if getattr(claim, name) != old
+    }
+    if not changes:
+        return []
+    return record(
+        actor,
+        "claim",
+        claim.id,
+        AuditAction.update,
+        claim_id=claim.id,
+        changes=changes,
+        reason=reason,
+    )
+
+
 def claim_history(claim_id: int) -> list[AuditEntry]:
     """Every change to a claim and its evidence, oldest first."""
     stmt = (

@@ -87,7 +87,9 @@ def suggest_command(source_id: int, accept_above: float | None, username: str | 
                     f"{option.question.text}{answer}"
                 )
         if accept_above is not None:
-            accepted = grouping.accept_above(source_id, accept_above, actor=actor)
+            accepted = grouping.accept_above(
+                source_id, accept_above, actor=actor, proposals=proposals
+            )
             db.session.commit()
             click.echo(f"{len(accepted)} claim(s) accepted at {accept_above:.2f} or more.")
     except TrackerError as exc:

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
-from tracker.audit.models import AuditAction
 from tracker.claims import values
 from tracker.claims.models import Claim
 from tracker.core import db
@@ -326,18 +325,7 @@ def set_qualifiers(
 
 
 def _record(claim: Claim, before: dict[str, Any], actor: User | None, reason: str) -> None:
-    after = snapshot(claim) | values.snapshot(claim)
-    changes = {k: (v, after[k]) for k, v in before.items() if after[k] != v}
-    if changes:
-        audit.record(
-            actor,
-            "claim",
-            claim.id,
-            AuditAction.update,
-            claim_id=claim.id,
-            changes=changes,
-            reason=reason,
-        )
+    audit.record_claim_changes(actor, claim, before, reason=reason)
 
 
 # --- reading them ---------------------------------------------------------------------------

@@ -96,8 +96,15 @@ def accept(pairs: list[tuple[int, int]], *, actor: User | None) -> list[Claim]:
     ]
 
 
-def accept_above(source_id: int, threshold: float, *, actor: User | None) -> list[Claim]:
-    """Accept the best question of every ungrouped claim whose score reaches `threshold`.
+def accept_above(
+    source_id: int,
+    threshold: float,
+    *,
+    actor: User | None,
+    proposals: list[ClaimProposal] | None = None,
+) -> list[Claim]:
+    """Accept the best question of every ungrouped claim whose score reaches `threshold`
+    (from `proposals` when the caller has them already).
 
     :raises InvalidInput: a threshold outside 0..1.
     """
@@ -105,7 +112,23 @@ def accept_above(source_id: int, threshold: float, *, actor: User | None) -> lis
         raise InvalidInput("The threshold is a score from 0 to 1.", {"accept_above": "range"})
     pairs = [
         (p.claim.id, p.best.question.id)
-        for p in source_proposals(source_id, options=1)
+        for p in (proposals if proposals is not None else source_proposals(source_id, options=1))
         if p.best is not None and p.best.suggestion.score >= threshold
     ]
     return accept(pairs, actor=actor)
+
+
+def parse_choices(items: list[str]) -> list[tuple[int, int]]:
+    """The grouping form's ticked "claim:question" values as pairs.
+
+    :raises InvalidInput: none ticked, or a value that is not a pair of numbers.
+    """
+    pairs = []
+    for item in items:
+        claim_id, _, question_id = item.partition(":")
+        if not (claim_id.isdigit() and question_id.isdigit()):
+            raise InvalidInput("Pick proposals from the list.", {"accept": "invalid"})
+        pairs.append((int(claim_id), int(question_id)))
+    if not pairs:
+        raise InvalidInput("Tick the proposals to accept.", {"accept": "none"})
+    return pairs

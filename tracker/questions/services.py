@@ -146,17 +146,9 @@ def set_value(claim_id: int, text: str | None, *, version: int | None, actor: Us
     before = values.snapshot(claim)
     typed = (text or "").strip()
     values.set_confirmed_value(claim, values.parse_value(typed, kind) if typed else None)
-    changes = {k: (v, getattr(claim, k)) for k, v in before.items() if getattr(claim, k) != v}
-    if changes:
-        audit.record(
-            actor,
-            "claim",
-            claim.id,
-            AuditAction.update,
-            claim_id=claim.id,
-            changes=changes,
-            reason="value corrected" if typed else "value extracted again",
-        )
+    audit.record_claim_changes(
+        actor, claim, before, reason="value corrected" if typed else "value extracted again"
+    )
     db.session.flush()
     disputes.detect(claim.question_id)
     return claim

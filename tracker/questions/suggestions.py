@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from rapidfuzz import fuzz
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Role, User
@@ -41,17 +40,9 @@ MEMBER_WEIGHT = 0.9
 VALUELESS = 0.85
 #: How many candidate questions are scored on their own text, answers and claims.
 QUESTIONS_SCORED = 25
-_CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
-
-
-def _spaced(text: str) -> str:
-    """Chinese has no spaces: give each character its own token so token measures work."""
-    return _CJK.sub(r" \1 ", text)
-
-
-def text_similarity(a: str, b: str) -> float:
-    """Token-set similarity in 0..1, ignoring case and traditional vs simplified script."""
-    return fuzz.token_set_ratio(_spaced(search_key(a)), _spaced(search_key(b))) / 100
+#: Token-set likeness of two statements, ignoring case and Chinese script (one definition,
+#: in tracker.text.similarity).
+text_similarity = similarity.lexical_similarity
 
 
 @dataclass

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.models import Role
 from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import InvalidInput, TrackerError
+from tracker.core.errors import TrackerError
 from tracker.core.pagination import check_page_args
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import services as questions
@@ -329,14 +329,7 @@ def accept_grouping(source_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _grouping_page(source_id, form, 400)
     try:
-        pairs = []
-        for item in form.accept.data or []:
-            claim_id, _, question_id = item.partition(":")
-            if not (claim_id.isdigit() and question_id.isdigit()):
-                raise InvalidInput("Pick proposals from the list.", {"accept": "invalid"})
-            pairs.append((int(claim_id), int(question_id)))
-        if not pairs:
-            raise InvalidInput("Tick the proposals to accept.", {"accept": "none"})
+        pairs = grouping.parse_choices(form.accept.data or [])
         accepted = grouping.accept(pairs, actor=current_user)
         db.session.commit()
     except TrackerError as exc:
