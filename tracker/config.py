@@ -23,6 +23,12 @@ def defaults() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "FORCE_HTTPS": False,
         "SQL_ECHO": False,
+        # Seconds a SQLite write waits for the write lock before the request answers 503.
+        "SQLITE_BUSY_TIMEOUT": 5.0,
+        # Prometheus metrics at /metrics: off unless asked for; then only for loopback
+        # clients, or for anyone sending `Authorization: Bearer <METRICS_TOKEN>` when it is set.
+        "METRICS_ENABLED": False,
+        "METRICS_TOKEN": None,
         # Who publishes the reviews (ClaimReview `author`) and where this instance is reached
         # from outside (absolute links in exports; default: the URL of the request).
         "REVIEW_ORG_NAME": "factcheck-tracker",
@@ -42,11 +48,17 @@ def from_environment() -> dict[str, Any]:
         env["SECRET_KEY"] = key
     if size := os.environ.get("MAX_SOURCE_BYTES"):
         env["MAX_SOURCE_BYTES"] = int(size)
+    if timeout := os.environ.get("SQLITE_BUSY_TIMEOUT"):
+        env["SQLITE_BUSY_TIMEOUT"] = float(timeout)
+    if token := os.environ.get("METRICS_TOKEN"):
+        env["METRICS_TOKEN"] = token
     for name in ("REVIEW_ORG_NAME", "REVIEW_ORG_URL", "PUBLIC_BASE_URL"):
         if value := os.environ.get(name):
             env[name] = value
     if os.environ.get("PUBLIC_READING", "").lower() in {"1", "true", "yes"}:
         env["PUBLIC_READING"] = True
+    if os.environ.get("METRICS_ENABLED", "").lower() in {"1", "true", "yes"}:
+        env["METRICS_ENABLED"] = True
     if os.environ.get("FORCE_HTTPS", "").lower() in {"1", "true", "yes"}:
         env["FORCE_HTTPS"] = True
         env["SESSION_COOKIE_SECURE"] = True

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
@@ -100,9 +100,21 @@ def _new_session() -> Session:
 session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_app_context_scope)
 
 
-def create_engine(url: str, **kwargs: Any) -> sa.Engine:
+#: Seconds a SQLite write waits for the write lock before it gives up (then: 503, Retry-After).
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+#: Requests with these methods only read; every other request may write.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_engine(
+    url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **kwargs: Any
+) -> sa.Engine:
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": busy_timeout})
+    elif url.startswith("postgresql"):
+        # An unreachable server is an error (503) after 10 s, not a request that hangs.
+        kwargs.setdefault("connect_args", {"connect_timeout": 10})
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -116,18 +128,47 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    # WAL: readers never wait for the writer nor the writer for readers (persistent, per file).
+    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 
 
+def takes_write_lock() -> bool:
+    """Whether a transaction begun now should hold SQLite's write lock from its start.
+
+    A deferred transaction that reads and then writes cannot wait for the lock: when another
+    writer got in between, SQLite refuses it at once ("database is locked"), whatever the busy
+    timeout. So requests that may write (POST, PUT, PATCH, DELETE) and CLI commands begin with
+    ``BEGIN IMMEDIATE`` and queue for the lock up to the busy timeout; reading requests and
+    commands marked with `reading_only` begin deferred and never wait (WAL).
+    """
+    if has_request_context():
+        return request.method not in READING_METHODS
+    if has_app_context():
+        return not g.get("tracker_reading_only", False)
+    return False
+
+
+def reading_only() -> None:
+    """Mark the current app context (a CLI command) as one that never writes."""
+    g.tracker_reading_only = True
+
+
 def _sqlite_on_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if takes_write_lock() else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
-    engine = create_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+    engine = create_engine(
+        app.config["DATABASE_URL"],
+        busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"],
+        echo=app.config["SQL_ECHO"],
+    )
     app.extensions["tracker.engine"] = engine
     app.extensions["tracker.session_options"] = {"bind": engine, "expire_on_commit": False}
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
+        # Always: a request that failed half-way (a lock timeout, an error) hands its
+        # connection back rolled back, so the next request on this thread starts clean.
         session.remove()

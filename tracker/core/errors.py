@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class TrackerError(Exception):
@@ -62,6 +66,34 @@ class NotAllowed(TrackerError):
     status = 403
 
 
+class TooManyAttempts(TrackerError):
+    """Refused until `retry_after` seconds have passed (failed logins)."""
+
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
+class Unavailable(TrackerError):
+    """The database is busy or cannot be reached; nothing was saved. Try again shortly."""
+
+    code = "unavailable"
+    status = 503
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def is_lock_timeout(exc: sa.exc.OperationalError) -> bool:
+    """SQLite's "database is locked" / "busy": another writer held the lock too long."""
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
@@ -74,23 +106,68 @@ def wants_json() -> bool:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(TrackerError)
-    def _tracker_error(exc: TrackerError) -> tuple[Response | str, int]:
+    def _tracker_error(exc: TrackerError) -> tuple[Response | str, int, dict[str, str]]:
+        headers = {}
+        if retry_after := getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(retry_after)
         if wants_json():
             body = error_body(exc.code, exc.message, exc.fields)
             if isinstance(exc, Duplicate):
                 body["error"]["existing_id"] = exc.existing_id
             if isinstance(exc, Conflict):
                 body["error"]["current_version"] = exc.current_version
-            return jsonify(body), exc.status
-        return render_template("errors/error.html", status=exc.status, message=exc.message), (
-            exc.status
-        )
+            return jsonify(body), exc.status, headers
+        if isinstance(exc, Unavailable):
+            # Rendered without context processors: Flask-Login's would ask the database who is
+            # logged in, and the database is what is unavailable.
+            page = app.jinja_env.get_template("errors/unavailable.html").render(message=exc.message)
+            return page, 503, headers
+        return _error_page(exc.status, exc.message, headers)
+
+    def _error_page(
+        status: int, message: str, headers: dict[str, str] | None = None
+    ) -> tuple[Response | str, int, dict[str, str]]:
+        """The error page; it shows who is logged in, so it reads the database, and when that
+        is busy the answer is the busy page (an error inside a handler would be a bare 500)."""
+        try:
+            return (
+                render_template("errors/error.html", status=status, message=message),
+                status,
+                (headers or {}),
+            )
+        except (sa.exc.OperationalError, sa.exc.TimeoutError) as exc:
+            return _database_unavailable(exc)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _database_unavailable(
+        exc: sa.exc.OperationalError | sa.exc.TimeoutError,
+    ) -> tuple[Response | str, int, dict[str, str]]:
+        from tracker.core import db
+
+        # Hand the connection back rolled back now: the next request must start clean.
+        db.session.remove()
+        if isinstance(exc, sa.exc.OperationalError) and is_lock_timeout(exc):
+            log.warning("write lock not granted in time: %s %s", request.method, request.path)
+            error = Unavailable(
+                "The database is busy with other changes. Nothing was saved; "
+                "try again in a moment.",
+                retry_after=1,
+            )
+        else:
+            log.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+            error = Unavailable(
+                "The database cannot be reached right now. Nothing was saved; "
+                "try again in a moment.",
+                retry_after=5,
+            )
+        return _tracker_error(error)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    def _http_error(exc: HTTPException) -> tuple[Response | str, int] | tuple[Any, ...]:
         status = exc.code or 500
         message = exc.description or exc.name
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return jsonify(error_body(code, message)), status
-        return render_template("errors/error.html", status=status, message=message), status
+        return _error_page(status, message)

@@ -33,6 +33,7 @@ from tracker.exports import backup, services
 @with_appcontext
 def dump_command(path: Path, with_passwords: bool) -> None:
     """Write the whole database to a JSON Lines file that `tracker restore` loads."""
+    db.reading_only()  # one snapshot, without holding SQLite's write lock for the whole dump
     partial = path.with_name(path.name + ".partial")
     # Readable by its owner only: a dump holds every unpublished review (and maybe hashes).
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -123,6 +124,7 @@ def export_command(
     path: Path | None,
 ) -> None:
     """Write claims in FORMAT, with the review queue's filters; streams however many."""
+    db.reading_only()
     args = {
         "status": status or "",
         "source_id": source_id or "",

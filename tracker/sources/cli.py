@@ -49,6 +49,7 @@ def import_command(
 @sources_cli.command("list")
 def list_command() -> None:
     """List sources, newest first."""
+    db.reading_only()
     page = services.list_sources(1, 1000)
     for source in page.items:
         click.echo(
