@@ -112,9 +112,6 @@ def test_only_a_hash_of_the_token_is_stored(app_ctx):
 
 
 def test_failed_logins_are_rate_limited_per_account(client, make_user):
-    from tracker.core.security import limiter
-
-    limiter.reset()
     user = make_user(Role.viewer)
     statuses = [
         client.post(
@@ -125,11 +122,25 @@ def test_failed_logins_are_rate_limited_per_account(client, make_user):
     assert statuses == [401] * 10 + [429]
     blocked = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert blocked.status_code == 429 and "Too many attempts" in blocked.text
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60
     # Another account from the same address can still log in.
     other = make_user(Role.viewer)
     ok = client.post("/login", data={"username": other.username, "password": PASSWORD})
     assert ok.status_code == 302
-    limiter.reset()
+
+
+def test_failed_logins_from_one_address_are_limited_whatever_the_name(client):
+    statuses = [
+        client.post("/login", data={"username": f"guess{n}", "password": "wrong one!"}).status_code
+        for n in range(31)
+    ]
+    assert statuses == [401] * 30 + [429]
+    elsewhere = client.post(
+        "/login",
+        data={"username": "guess0", "password": "wrong one!"},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert elsewhere.status_code == 401
 
 
 def test_admins_manage_users_and_cannot_remove_the_last_admin(client, auth, app):

@@ -91,3 +91,23 @@ class ApiToken(Base):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name!r} user={self.user_id}>"
+
+
+class LoginFailure(Base):
+    """One failed login, kept for an hour: the login rate limits count these rows.
+
+    They live in the database so every worker process and machine sees the same counts.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The client's address as the server sees it (``request.remote_addr``).
+    address: Mapped[str] = mapped_column(sa.String(64))
+    #: The user name tried, stripped and lower-cased (it need not exist).
+    username: Mapped[str] = mapped_column(sa.String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.address} {self.username!r} {self.at:%H:%M:%S}>"

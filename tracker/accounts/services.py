@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.accounts.models import ApiToken, Role, User
+from tracker.accounts.models import ApiToken, LoginFailure, Role, User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
 from tracker.core import db
-from tracker.core.errors import Duplicate, InvalidInput, NotAllowed, NotFound
+from tracker.core.db import utcnow
+from tracker.core.errors import Duplicate, InvalidInput, NotAllowed, NotFound, TooManyAttempts
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
 MIN_PASSWORD_LENGTH = 10
@@ -65,6 +68,56 @@ def authenticate(username: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
     return user
+
+
+#: Failed logins allowed per address and user name, (count, window); and per address whatever
+#: the name. Only failures count, so people who log in often are never locked out.
+FAILED_LOGINS_PER_ACCOUNT = ((10, timedelta(minutes=1)), (50, timedelta(hours=1)))
+FAILED_LOGINS_PER_ADDRESS = ((30, timedelta(minutes=1)),)
+_KEPT_FOR = timedelta(hours=1)
+
+
+def _login_key(address: str, username: str) -> tuple[str, str]:
+    return address[:64], username.strip().lower()[:80]
+
+
+def check_login_allowed(address: str, username: str) -> None:
+    """Refuse a login attempt from an address (for a user name) that failed too often lately.
+
+    Sliding windows over the failures stored in the database, so the limits hold across
+    worker processes and machines.
+
+    :raises TooManyAttempts: with the seconds until the oldest counted failure leaves its window.
+    """
+    address, username = _login_key(address, username)
+    now = utcnow()
+    since = now - _KEPT_FOR
+    rows = db.session.execute(
+        sa.select(LoginFailure.username, LoginFailure.at)
+        .where(LoginFailure.address == address, LoginFailure.at > since)
+        .order_by(LoginFailure.at.desc())
+    ).all()
+    for limits, times in (
+        (FAILED_LOGINS_PER_ACCOUNT, [at for name, at in rows if name == username]),
+        (FAILED_LOGINS_PER_ADDRESS, [at for _name, at in rows]),
+    ):
+        for count, window in limits:
+            recent = [at for at in times if at > now - window]
+            if len(recent) >= count:
+                # Newest first: the count drops below the limit when the count-th newest leaves.
+                wait = (recent[count - 1] + window - now).total_seconds()
+                raise TooManyAttempts(
+                    f"Too many failed logins. Try again in {math.ceil(wait)} seconds.",
+                    retry_after=math.ceil(wait),
+                )
+
+
+def record_failed_login(address: str, username: str) -> None:
+    """Count a failed login (and forget those older than an hour); the caller commits."""
+    address, username = _login_key(address, username)
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < utcnow() - _KEPT_FOR))
+    db.session.add(LoginFailure(address=address, username=username))
+    db.session.flush()
 
 
 def get_user(user_id: int) -> User | None:

@@ -14,7 +14,6 @@ from tracker.accounts.models import Role
 from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import TrackerError
-from tracker.core.security import limit_failed_logins
 
 bp = Blueprint("accounts", __name__)
 
@@ -29,17 +28,20 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_failed_logins
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data or "", form.password.data or "")
+        address, username = request.remote_addr or "", form.username.data or ""
+        services.check_login_allowed(address, username)  # 429 before the password is tried
+        user = services.authenticate(username, form.password.data or "")
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Logged in as {user.username} ({user.role.value}).", "success")
             return redirect(_safe_next(request.args.get("next")))
+        services.record_failed_login(address, username)
+        db.session.commit()
         form.form_errors.append("Unknown user name or wrong password.")
     status = 401 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
