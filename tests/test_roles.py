@@ -13,9 +13,18 @@ from tracker.questions import disputes
 from tracker.questions import services as questions
 from tracker.sources import services as sources
 
-#: Routes anyone may reach: logging in and out, the home redirect, static files, and the API's
-#: OpenAPI document (the operations it lists still need their roles).
-PUBLIC = {"accounts.login", "accounts.logout", "sources.home", "static", "openapi.document"}
+#: Routes anyone may reach: logging in and out, the home redirect, static files, the API's
+#: OpenAPI document (the operations it lists still need their roles), the health check, and
+#: the metrics (off unless METRICS_ENABLED, then loopback or METRICS_TOKEN only).
+PUBLIC = {
+    "accounts.login",
+    "accounts.logout",
+    "sources.home",
+    "static",
+    "openapi.document",
+    "health.healthz",
+    "metrics.metrics",
+}
 ROLES = [None, *Role]
 
 

@@ -14,6 +14,24 @@ from tracker.core.migrate import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Serving without it would give each worker process its own random "
+    "key, so logins would fail between workers and end at every restart. Set SECRET_KEY in the "
+    "environment, the same value for every worker and machine (for example "
+    "`export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')`), or use "
+    "`make run`, which keeps one in instance/secret_key."
+)
+
+
+class MissingSecretKey(RuntimeError):
+    """Raised by `require_secret_key` when the app would serve with a made-up key."""
+
+
+def require_secret_key(app: Flask) -> None:
+    """:raises MissingSecretKey: when SECRET_KEY came from neither the environment nor overrides."""
+    if app.extensions.get("tracker.random_secret_key"):
+        raise MissingSecretKey(MISSING_SECRET_KEY)
+
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then `overrides` (tests)."""
@@ -27,15 +45,27 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     if not app.config["SECRET_KEY"]:
-        log.warning("SECRET_KEY is not set: using a random key; sessions end when the app stops.")
+        # Fine for CLI commands, which keep no sessions; `tracker serve` and tracker.wsgi refuse.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        app.extensions["tracker.random_secret_key"] = True
     # Werkzeug refuses bodies above this before we read them; leave room for form overhead.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_SOURCE_BYTES"] * 2 + 64 * 1024
 
-    from tracker.core import api, auth, db, errors, security, templating
+    from tracker.core import (
+        api,
+        auth,
+        db,
+        errors,
+        health,
+        metrics,
+        requestlog,
+        security,
+        templating,
+    )
     from tracker.models import load_all_models
 
     load_all_models()
+    requestlog.init_app(app)  # first: its clock starts before every other hook
     db.init_app(app)
     auth.init_app(app)
     security.init_app(app)
@@ -57,6 +87,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from tracker.sources.views import bp as sources_bp
 
     for blueprint in (
+        health.bp,
+        metrics.bp,
         accounts_bp,
         sources_bp,
         claims_bp,

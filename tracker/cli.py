@@ -76,9 +76,17 @@ def seed() -> None:
 )
 @click.option("--threads", default=4, show_default=True)
 def serve(host: str, port: int, threads: int) -> None:
-    """Serve the app with waitress, a production WSGI server."""
+    """Serve the app with waitress, a production WSGI server (needs SECRET_KEY)."""
     from waitress import serve as waitress_serve
 
+    from tracker import MissingSecretKey, require_secret_key
+    from tracker.core.requestlog import configure_logging
+
+    try:
+        require_secret_key(current_app)
+    except MissingSecretKey as exc:
+        raise click.ClickException(str(exc)) from None
+    configure_logging()
     click.echo(f"factcheck-tracker is running at http://{host}:{port}/  (Ctrl+C stops it)")
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
 
