@@ -15,9 +15,18 @@ Three sets, all the project's own:
    contradictions it then raises are compared with its labels. A restatement labelled with
    no question is right when "new question" is suggested first.
 
+Sets 1 and 3 also record every suggestion shown (up to five questions and five claims a
+claim) with its raw score and whether it was right (the claim's labelled question; for a claim,
+that it answers the labelled question). From these the script prints how well the shown scores
+are calibrated (per band of shown score: how many, mean score, share right; expected
+calibration error, in sample and fitted on one set while measured on the other), and with
+``--fit`` it fits the monotone map from raw score to share right (scikit-learn's
+IsotonicRegression) on both sets and writes tracker/questions/calibration.json.
+
 Prints a table per set, per language and per answer kind, and as its last line the pooled
 fractions: ``matching: top1=0.00 top3=0.00 answer=0.00 recall=0.00 precision=0.00``.
 Asserts nothing. Run: .venv/bin/python bench/matching_quality.py [--set 1,2,3] [--verbose]
+[--fit]
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from tracker.claims import values  # noqa: E402
 from tracker.claims.models import Claim  # noqa: E402
 from tracker.core import db, migrate  # noqa: E402
 from tracker.core.errors import TrackerError  # noqa: E402
-from tracker.questions import disputes, suggestions  # noqa: E402
+from tracker.questions import calibration, disputes, suggestions  # noqa: E402
 from tracker.questions import services as questions  # noqa: E402
 from tracker.questions.models import Answer, AnswerKind, ConflictState, Contradiction  # noqa: E402
 from tracker.seeding import SEED_DIR, load_seeds  # noqa: E402
@@ -107,6 +116,11 @@ class SetResult:
     answer: Tally = field(default_factory=Tally)
     pairs: Pairs = field(default_factory=Pairs)
     misses: list[str] = field(default_factory=list)
+    #: (raw score, shown score, right) of every suggestion shown, by what was suggested and
+    #: whether it was shown first.
+    shown: dict[tuple[str, str], list[tuple[float, float, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 def _app(tmp: Path) -> Flask:
@@ -139,13 +153,26 @@ def _keys() -> dict[int, str]:
     return {claim_id: key for claim_id, key in rows}
 
 
-def _ranked(claim_id: int) -> list[int | None]:
-    """Suggested question ids, best first; None stands for "a new question"."""
+def _ranked(claim_id: int, wanted: int | None, result: SetResult) -> list[int | None]:
+    """Suggested question ids, best first; None stands for "a new question". Every suggestion
+    shown is recorded with its scores and whether it is right (`wanted` is the claim's
+    labelled question)."""
     found = suggestions.suggest(claim_id, limit=5)
     ranked: list[int | None] = [s.question.id for s in found.questions if s.question]
+    for i, s in enumerate(found.questions):
+        result.shown["question", _position(i)].append(
+            (s.raw_score, s.score, s.question is not None and s.question.id == wanted)
+        )
+    for i, s in enumerate(found.claims):
+        right = wanted is not None and s.claim is not None and s.claim.question_id == wanted
+        result.shown["claim", _position(i)].append((s.raw_score, s.score, right))
     if getattr(found, "new_question_first", False):
         ranked.insert(0, None)
     return ranked
+
+
+def _position(i: int) -> str:
+    return calibration.POSITIONS[0] if i == 0 else calibration.POSITIONS[1]
 
 
 def _same_answer(kind: AnswerKind, claim: Claim, label: str, label_answer: Answer | None) -> bool:
@@ -220,7 +247,7 @@ def leave_one_out(verbose: bool) -> SetResult:
                     questions.assign_question(claim.id, None, actor=None)
                     if own_answer is not None:
                         db.session.execute(sa.delete(Answer).where(Answer.id == own_answer))
-                    ranked = _ranked(claim.id)
+                    ranked = _ranked(claim.id, qid, result)
                     result.top1.add(ranked[:1] == [qid], language, kind.value)
                     result.top3.add(qid in ranked[:3], language, kind.value)
                     questions.assign_question(claim.id, qid, actor=None)
@@ -324,9 +351,9 @@ def _one_restatement(
 ) -> None:
     language, label_text = item["language"], item["question"]
     with _undone():
-        ranked = _ranked(claim_id)
         target = questions.find_question(label_text) if label_text else None
         wanted: int | None = target.id if target else None
+        ranked = _ranked(claim_id, wanted, result)
         kind = target.answer_kind.value if target else "none"
         result.top1.add(ranked[:1] == [wanted] or (wanted is None and not ranked), language, kind)
         result.top3.add(wanted in ranked[:3] or (wanted is None and not ranked), language, kind)
@@ -398,6 +425,92 @@ def print_set(result: SetResult) -> None:
         print(f"  {miss}")
 
 
+# --- calibration ------------------------------------------------------------------------------
+
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+
+
+def _isotonic(samples: list[tuple[float, float, bool]]) -> Any:
+    from sklearn.isotonic import IsotonicRegression
+
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    model.fit([raw for raw, _, _ in samples], [float(right) for _, _, right in samples])
+    return model
+
+
+def _ece(pairs: list[tuple[float, bool]]) -> float:
+    """Expected calibration error: the gap between score and share right, over the bands,
+    weighted by how many suggestions fall in each."""
+    total, gap = len(pairs), 0.0
+    for low, high in zip(BANDS, BANDS[1:], strict=False):
+        band = [(p, r) for p, r in pairs if low <= p < high]
+        if band:
+            mean = sum(p for p, _ in band) / len(band)
+            share = sum(r for _, r in band) / len(band)
+            gap += len(band) / total * abs(mean - share)
+    return gap
+
+
+def print_calibration(results: list[SetResult]) -> None:
+    by_set = {r.name: r.shown for r in results if r.shown}
+    if not by_set:
+        return
+    print("\ncalibration of shown scores (sets 1 and 3)")
+    print(f"{'what':<15} {'band':<9} {'n':>4} {'score':>6} {'right':>6}")
+    for kind in [(k, p) for k in calibration.KINDS for p in calibration.POSITIONS]:
+        shown = [x for per_set in by_set.values() for x in per_set[kind]]
+        what = " ".join(kind)
+        for low, high in zip(BANDS, BANDS[1:], strict=False):
+            band = [(p, r) for _, p, r in shown if low <= p < high]
+            if band:
+                mean = sum(p for p, _ in band) / len(band)
+                share = sum(r for _, r in band) / len(band)
+                print(
+                    f"{what:<15} {low:.1f}-{min(high, 1):.1f}   {len(band):>4} {mean:6.2f} "
+                    f"{share:6.2f}"
+                )
+        raw_ece = _ece([(raw, r) for raw, _, r in shown])
+        shown_ece = _ece([(p, r) for _, p, r in shown])
+        line = f"{what}: ECE raw {raw_ece:.3f}, shown {shown_ece:.3f}"
+        if len(by_set) == 2:
+            (name_a, a), (name_b, b) = by_set.items()
+            crossed = []
+            for fit_on, test_on in ((a[kind], b[kind]), (b[kind], a[kind])):
+                if fit_on and test_on:
+                    model = _isotonic(fit_on)
+                    predicted = model.predict([raw for raw, _, _ in test_on])
+                    crossed.append(
+                        _ece([(p, r) for p, (_, _, r) in zip(predicted, test_on, strict=True)])
+                    )
+            if crossed:
+                line += ", fitted on one set and measured on the other " + " / ".join(
+                    f"{x:.3f}" for x in crossed
+                )
+        print(line)
+
+
+def fit_calibration(results: list[SetResult]) -> None:
+    table: dict[str, Any] = {
+        "about": "Written by bench/matching_quality.py --fit: isotonic fit of the share of "
+        "right suggestions against their raw score, on the labelled suggestions of sets 1 "
+        "(seeds, leave one out) and 3 (restatements). See tracker/questions/calibration.py.",
+    }
+    for kind in calibration.KINDS:
+        for position in calibration.POSITIONS:
+            samples = [x for r in results for x in r.shown[kind, position]]
+            if len(samples) < 20:
+                continue
+            model = _isotonic(samples)
+            table.setdefault(kind, {})[position] = {
+                "samples": len(samples),
+                "raw": [round(float(x), 4) for x in model.X_thresholds_],
+                "right": [round(float(y), 4) for y in model.y_thresholds_],
+            }
+    calibration.TABLE.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+    calibration.reload()
+    print(f"\nwrote {calibration.TABLE.relative_to(ROOT)}")
+
+
 def pooled(results: list[SetResult]) -> str:
     def frac(hits: int, trials: int) -> float:
         return hits / trials if trials else 0.0
@@ -424,12 +537,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="1,2,3", help="which sets to run, e.g. 1,3")
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="fit score calibration on sets 1 and 3, write it, then measure with it",
+    )
     args = parser.parse_args()
     chosen = {int(x) for x in args.set.split(",") if x.strip()}
     runs = {1: leave_one_out, 2: seed_disagreements, 3: restatements}
+    if args.fit:
+        fit_calibration([runs[n](False) for n in (1, 3)])
     results = [runs[n](args.verbose) for n in sorted(chosen) if n in runs]
     for result in results:
         print_set(result)
+    print_calibration(results)
     print(pooled(results))
 
 

@@ -217,3 +217,43 @@ def test_moving_a_claim_drops_the_old_answer(app_ctx, claim_on, people):
     moved = claims.get_claim(a)
     assert moved.answer_id != money_answer and moved.answer.question_id == other
     assert not moved.is_answer_confirmed
+
+
+SUIT = "What does Elon Musk's lawsuit against OpenAI allege?"
+
+
+def test_one_voice_in_one_source_adds_answers_until_a_reviewer_confirms_both(
+    app_ctx, claim_on, people
+):
+    qid = questions.create_question(SUIT, "text", actor=None).id
+    # Two allegations the same article reports from the same lawsuit: they add up.
+    a = claim_on(
+        "de", TOTAL_DE, "Altman deceived Musk into funding a charity.", speaker="Elon Musk"
+    )
+    b = claim_on(
+        "de", PAID, "Microsoft's licence to OpenAI's models must be revoked.", speaker="elon musk"
+    )
+    _in(qid, a, b)
+    first, second = claims.get_claim(a), claims.get_claim(b)
+    assert first.answer_id != second.answer_id
+    assert _kinds(qid) == []
+    # The same answer from another source, or from another voice, is a disagreement.
+    c = claim_on("en", EN_PAID, "Musk was never promised anything.", speaker="Elon Musk")
+    d = claim_on("de", PLEDGE, "The suit is a bid to slow a competitor down.", speaker="OpenAI")
+    _in(qid, c, d)
+    found = {
+        frozenset((r.claim_a_id, r.claim_b_id))
+        for r in disputes.question_contradictions(qid)
+        if r.kind == ConflictKind.answer
+    }
+    assert frozenset((a, b)) not in found
+    assert {frozenset((a, c)), frozenset((b, c)), frozenset((a, d)), frozenset((b, d))} <= found
+    # A reviewer who confirms both answers as different says they do conflict.
+    answers.confirm_answer(a, version=None, actor=None)
+    assert frozenset((a, b)) not in {
+        frozenset((r.claim_a_id, r.claim_b_id)) for r in disputes.question_contradictions(qid)
+    }
+    answers.confirm_answer(b, version=None, actor=None)
+    assert frozenset((a, b)) in {
+        frozenset((r.claim_a_id, r.claim_b_id)) for r in disputes.question_contradictions(qid)
+    }

@@ -66,7 +66,8 @@ def import_command(
 @click.option(
     "--accept-above",
     type=click.FloatRange(0, 1),
-    help="Accept every best question scoring at least this (0 to 1).",
+    help="Accept every best question scoring at least this (0 to 1; a score is the share of "
+    "such suggestions that were right, so 0.9 accepts where about 9 in 10 are right).",
 )
 @click.option("--user", "username", help="Record the grouping as done by this user.")
 def suggest_command(source_id: int, accept_above: float | None, username: str | None) -> None:

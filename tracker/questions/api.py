@@ -76,7 +76,14 @@ _SUGGESTION = {
         "type": {"type": "string", "enum": ["question", "claim"]},
         "id": {"type": "integer"},
         "text": {"type": "string"},
-        "score": {"type": "number"},
+        "score": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Calibrated: about this share of suggestions with this score, in "
+            "this place of the list (first or below it), were right on the project's "
+            "labelled data (bench/matching_quality.py).",
+        },
         "reasons": {"type": "array", "items": {"type": "string"}},
     },
 }

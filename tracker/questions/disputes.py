@@ -40,7 +40,10 @@ def _found_between(
     """What the detector sees between two claims of one question.
 
     Answers conflict when they differ and their qualifiers overlap (the same aspect, times
-    that meet): values after tolerance, yes against no, two different phrases.
+    that meet): values after tolerance, yes against no, two different phrases. Two phrases
+    that one voice gives in one source (an article listing a lawsuit's allegations, a person
+    giving a reason and then restating it) add to each other; they conflict only once a
+    reviewer has confirmed both answers as different.
     """
     found: list[tuple[ConflictKind, str]] = []
     if (
@@ -56,7 +59,7 @@ def _found_between(
                 found.append((ConflictKind.value, f"{describe(va)} vs {describe(vb)}"))
             elif relation == Relation.precision:
                 found.append((ConflictKind.precision, f"{describe(va)} vs {describe(vb)}"))
-        else:
+        elif kind == AnswerKind.yes_no or not _one_voice_adding(a, b):
             text_a, text_b = answers[a.answer_id].text, answers[b.answer_id].text
             conflict = ConflictKind.yes_no if kind == AnswerKind.yes_no else ConflictKind.answer
             found.append((conflict, f"“{text_a}” vs “{text_b}”"))
@@ -68,6 +71,15 @@ def _found_between(
         if other is not None and {other, e.stance} == {Stance.supports, Stance.refutes}:
             found.append((ConflictKind.evidence, f"{e.title} ({e.url})"))
     return found
+
+
+def _one_voice_adding(a: Claim, b: Claim) -> bool:
+    """Two claims of one source and one speaker whose answers no reviewer confirmed both."""
+    return (
+        a.source_id == b.source_id
+        and a.speaker.casefold() == b.speaker.casefold()
+        and not (a.is_answer_confirmed and b.is_answer_confirmed)
+    )
 
 
 @dataclass

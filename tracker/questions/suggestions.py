@@ -21,6 +21,7 @@ from tracker.claims.services import get_claim
 from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed
 from tracker.entities.models import ClaimEntity, Entity
+from tracker.questions import calibration
 from tracker.questions import services as questions
 from tracker.questions.models import Answer, AnswerKind, Decision, Question, SuggestionDecision
 from tracker.text import similarity
@@ -30,14 +31,22 @@ from tracker.text.script import search_key
 COMMON_ENTITY = 1000
 #: How many candidate claims each blocking key may bring, at most.
 PER_KEY = 300
+#: Raw scores below this are not shown at all.
 MIN_SCORE = 0.25
-#: Below this, the best question is a weak fit and "a new question" is suggested first
-#: (bench/matching_quality.py: claims that fit no question score under it).
-NEW_QUESTION = 0.45
+#: When the best question's calibrated score is below this (it is more likely wrong than
+#: right), "a new question" is suggested first.
+NEW_QUESTION = 0.5
 #: An answer's or a member claim's likeness counts this much against the question's own text.
 MEMBER_WEIGHT = 0.9
-#: A value question's score is scaled by this for a claim holding no value of its kind.
-VALUELESS = 0.85
+#: How a question's raw score weighs likeness in meaning (to its text, answers and claims),
+#: the names shared with its best claim, and the answer kind. Chosen on sets 1 and 3 of
+#: bench/matching_quality.py (a grid over the weights; top-1 0.63 -> 0.78 on the seeds,
+#: 0.72 -> 0.75 on the restatements). Names weigh little here: the same people appear in
+#: many questions; they matter for finding candidates and for suggested claims.
+TEXT_WEIGHT, NAMES_WEIGHT, KIND_WEIGHT = 0.75, 0.05, 0.2
+#: A text or yes/no question's kind fit (a value question's is 1 when the claim holds a
+#: value of its kind, 0 when not).
+OPEN_KIND_FIT = 0.4
 #: How many candidate questions are scored on their own text, answers and claims.
 QUESTIONS_SCORED = 25
 #: Token-set likeness of two statements, ignoring case and Chinese script (one definition,
@@ -47,12 +56,16 @@ text_similarity = similarity.lexical_similarity
 
 @dataclass
 class Suggestion:
+    #: Calibrated: about this share of suggestions with this score are right
+    #: (tracker.questions.calibration).
     score: float
     reasons: list[str]
     question: Question | None = None
     claim: Claim | None = None
     #: The share of the two claims' weighted names they have in common (claims only).
     entity_score: float = 0.0
+    #: The score before calibration, on which suggestions are ranked.
+    raw_score: float = 0.0
 
     @property
     def kind(self) -> str:
@@ -152,6 +165,18 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+def question_score(
+    text_fit: float, entity_fit: float, kind: AnswerKind, value_kinds: set[str]
+) -> float:
+    """A question's raw score for a claim: likeness in meaning to its text, answers and
+    claims; the names shared with its best claim; whether the claim holds a value of its
+    kind."""
+    # A claim with no value of a value question's kind can only answer it if a reviewer types
+    # one in.
+    kind_fit = (1.0 if kind.value in value_kinds else 0.0) if kind.is_value else OPEN_KIND_FIT
+    return TEXT_WEIGHT * text_fit + NAMES_WEIGHT * entity_fit + KIND_WEIGHT * kind_fit
+
+
 def _rank_questions(
     claim: Claim,
     scored: list[Suggestion],
@@ -174,7 +199,7 @@ def _rank_questions(
         if qid not in best_claim:
             best_claim[qid] = suggestion
     found = {q.id: q for q in _questions_by_words(claim.statement)}
-    ids = sorted(best_claim, key=lambda q: -best_claim[q].score)[:QUESTIONS_SCORED]
+    ids = sorted(best_claim, key=lambda q: -best_claim[q].raw_score)[:QUESTIONS_SCORED]
     ids += [q for q in found if q not in best_claim][:QUESTIONS_SCORED]
     ids = [q for q in ids if q != claim.question_id and q not in rejected]
     if not ids:
@@ -195,11 +220,7 @@ def _rank_questions(
         text_fit = max(fits)
         entity_fit = best_claim[qid].entity_score if qid in best_claim else 0.0
         kind = question.answer_kind
-        kind_fit = (1.0 if kind.value in value_kinds else 0.0) if kind.is_value else 0.5
-        score = 0.55 * text_fit + 0.3 * entity_fit + 0.15 * kind_fit
-        if kind.is_value and kind.value not in value_kinds:
-            # No value of the kind in the claim: it can only answer if a reviewer types one.
-            score *= VALUELESS
+        score = question_score(text_fit, entity_fit, kind, value_kinds)
         reasons = []
         if qid in best_claim:
             reasons += [*best_claim[qid].reasons, f"claim #{best_claim[qid].claim.id} answers it"]  # type: ignore[union-attr]
@@ -212,9 +233,16 @@ def _rank_questions(
         reasons.append(f"statement {text_fit:.0%} alike in meaning to {what}")
         if kind.is_value and kind.value in value_kinds:
             reasons.append(f"holds a {kind.value} value, as its answers do")
-        ranked.append(Suggestion(score=round(score, 3), reasons=reasons, question=question))
-    ranked.sort(key=lambda s: (-s.score, s.question.id if s.question else 0))
-    return [s for s in ranked if s.score >= MIN_SCORE]
+        ranked.append(
+            Suggestion(
+                score=round(score, 3),
+                raw_score=round(score, 3),
+                reasons=reasons,
+                question=question,
+            )
+        )
+    ranked.sort(key=lambda s: (-s.raw_score, s.question.id if s.question else 0))
+    return [s for s in ranked if s.raw_score >= MIN_SCORE]
 
 
 def suggest(claim_id: int, limit: int = 5) -> Suggestions:
@@ -323,10 +351,14 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
         score = 0.5 * entity_score + 0.2 * value_score + 0.3 * similarity
         scored.append(
             Suggestion(
-                score=round(score, 3), reasons=reasons, claim=other, entity_score=entity_score
+                score=round(score, 3),
+                raw_score=round(score, 3),
+                reasons=reasons,
+                claim=other,
+                entity_score=entity_score,
             )
         )
-    scored.sort(key=lambda s: (-s.score, s.claim.id if s.claim else 0))
+    scored.sort(key=lambda s: (-s.raw_score, s.claim.id if s.claim else 0))
 
     result.questions = _rank_questions(
         claim,
@@ -334,16 +366,27 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
         rejected_questions,
         value_kinds={k.split(":")[0] for k in value_keys},
     )[:limit]
+    _calibrate("question", result.questions)
     result.new_question_first = not result.questions or (result.questions[0].score < NEW_QUESTION)
     result.claims = [
         s
         for s in scored
         if s.claim is not None
         and s.claim.id not in rejected_claims
-        and s.score >= MIN_SCORE
+        and s.raw_score >= MIN_SCORE
         and (claim.question_id is None or s.claim.question_id != claim.question_id)
     ][:limit]
+    _calibrate("claim", result.claims)
     return result
+
+
+def _calibrate(kind: str, shown: list[Suggestion]) -> None:
+    """Turn the raw scores of the suggestions shown into the share of such suggestions that
+    were right (tracker.questions.calibration)."""
+    for suggestion, score in zip(
+        shown, calibration.calibrate(kind, [s.raw_score for s in shown]), strict=True
+    ):
+        suggestion.score = score
 
 
 def _require(actor: User | None) -> None:
