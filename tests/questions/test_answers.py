@@ -257,3 +257,24 @@ def test_one_voice_in_one_source_adds_answers_until_a_reviewer_confirms_both(
     assert frozenset((a, b)) in {
         frozenset((r.claim_a_id, r.claim_b_id)) for r in disputes.question_contradictions(qid)
     }
+
+
+def test_an_end_read_without_a_publication_date_says_so_and_keeps_its_key(
+    app_ctx, claim_on, people
+):
+    from tracker.claims import values
+
+    qid = questions.create_question("How long is Greg Brockman's leave?", "duration", actor=None).id
+    leave = claim_on(
+        "en", "is taking leave until the end of the year", "Brockman is on leave until year end."
+    )
+    _in(qid, leave)
+    claim = claims.get_claim(leave)
+    assert claim.value_relative == "end_of_year"
+    assert values.display(claim) == "until the end of the year (no publication date to resolve it)"
+    assert claim.answer.key.endswith("|end_of_year")
+    first_answer = claim.answer_id
+    # A reviewer typing another relative end gives another answer, not the same one.
+    answers.set_answer(leave, "until the end of last year", version=None, actor=None)
+    again = claims.get_claim(leave)
+    assert again.value_relative == "end_of_last_year" and again.answer_id != first_answer

@@ -69,6 +69,13 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                 "high": nullable({"type": "string"}),
                 "unit": nullable({"type": "string"}),
                 "label": nullable({"type": "string"}),
+                "relative": nullable(
+                    {
+                        "type": "string",
+                        "description": "Read relative to a publication date the source does "
+                        "not give, e.g. end_of_year; null when resolved or absolute.",
+                    }
+                ),
                 "text": nullable({"type": "string"}),
                 "display": nullable({"type": "string"}),
                 "approximate": {"type": "boolean"},
@@ -245,6 +252,7 @@ def value_json(claim: Claim) -> dict[str, Any] | None:
         "high": str(claim.value_high) if claim.value_high is not None else None,
         "unit": claim.value_unit,
         "label": claim.value_label,
+        "relative": claim.value_relative,
         "text": claim.value_text,
         "display": values.display(claim),
         "approximate": claim.is_value_approximate,

@@ -116,6 +116,9 @@ class Claim(Base):
     value_high: Mapped[Decimal | None] = mapped_column(DecimalString())
     value_unit: Mapped[str | None] = mapped_column(sa.String(10))
     value_label: Mapped[str | None] = mapped_column(sa.String(100))
+    #: A date or end read relative to a publication date the source does not give
+    #: ("last year", "until the end of the year"): which one, e.g. ``end_of_year``.
+    value_relative: Mapped[str | None] = mapped_column(sa.String(40))
     value_text: Mapped[str | None] = mapped_column(sa.String(200))
     is_value_approximate: Mapped[bool] = mapped_column(default=False)
     is_value_confirmed: Mapped[bool] = mapped_column(default=False)

@@ -25,6 +25,7 @@ VALUE_FIELDS = (
     "value_high",
     "value_unit",
     "value_label",
+    "value_relative",
     "value_text",
     "is_value_approximate",
     "is_value_confirmed",
@@ -111,6 +112,7 @@ def value_columns(value: Value | None, *, confirmed: bool) -> dict[str, Any]:
         "value_high": value.high if value else None,
         "value_unit": value.unit if value else None,
         "value_label": (value.label or None) if value else None,
+        "value_relative": (value.relative or None) if value else None,
         "value_text": value.text[:200] if value else None,
         "is_value_approximate": bool(value and value.approximate),
         "is_value_confirmed": confirmed,
@@ -158,12 +160,15 @@ def _plain(number: Decimal | None) -> str:
 def answer_key(fields: Mapping[str, Any]) -> str:
     """The normal form of a stored value: claims with equal keys give the same answer.
 
-    Frozen in migration 0006 too, which made the first answers from the stored values.
+    Frozen in migration 0006 too, which made the first answers from the stored values (a
+    relative value, unknown then, adds its key at the end).
     """
+    relative = fields.get("value_relative")
     return (
         f"{fields['value_kind']}|{_plain(fields['value_low'])}|{_plain(fields['value_high'])}"
         f"|{fields['value_unit'] or ''}|{fields['value_label'] or ''}"
         f"|{'~' if fields['is_value_approximate'] else ''}"
+        + (f"|{relative}" if relative else "")
     )[:300]
 
 
@@ -244,6 +249,7 @@ def value_from(fields: Mapping[str, Any]) -> Value | None:
         end=len(text),
         approximate=bool(fields["is_value_approximate"]),
         label=fields["value_label"] or "",
+        relative=fields.get("value_relative") or "",
     )
 
 
