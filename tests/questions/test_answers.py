@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.questions.conftest import EN_PAID, PAID, PLEDGE
+from tests.questions.conftest import BILLION, EN_PAID, PAID, PLEDGE
 from tracker.audit import services as audit
 from tracker.claims import services as claims
 from tracker.core import db
@@ -278,3 +278,27 @@ def test_an_end_read_without_a_publication_date_says_so_and_keeps_its_key(
     answers.set_answer(leave, "until the end of last year", version=None, actor=None)
     again = claims.get_claim(leave)
     assert again.value_relative == "end_of_last_year" and again.answer_id != first_answer
+
+
+def test_a_flag_typed_by_hand_is_one_dispute_with_the_one_the_tracker_finds(
+    app_ctx, claim_on, people, runner
+):
+    qid = questions.create_question(MONEY, "money", actor=None).id
+    pledge = claim_on("de", BILLION, "OpenAI got $1 billion from Microsoft in 2019.")
+    paid = claim_on("de", PAID, "Musk donated $44 million in all.")
+    _in(qid, pledge, paid)
+    flagged = disputes.flag(pledge, paid, "A billion is not 44 million.", actor=None)
+    db.session.commit()
+    [group] = disputes.list_disputes()
+    [found] = group.contradictions
+    assert found.kind == ConflictKind.value
+    assert [f.id for f in group.also_flagged[found.id]] == [flagged.id]
+    printed = runner.invoke(args=["disputes"]).output
+    assert "also flagged by hand" in printed and "A billion is not 44 million." in printed
+    assert printed.strip().endswith("1 open dispute(s).")
+    # Ruled on the answers: the old flag does not bring the pair back.
+    rulings.decide(found.id, "not_a_contradiction", "Different money, wrongly grouped.", actor=None)
+    db.session.commit()
+    assert disputes.list_disputes() == []
+    [decided] = disputes.list_disputes(include_decided=True)
+    assert [r.id for r in decided.contradictions] == [found.id]

@@ -251,6 +251,18 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                             "kind": {"type": "string"},
                             "question": nullable("Question"),
                             "claims": {"type": "array", "items": "DisputeClaim"},
+                            "also_flagged": {
+                                "type": "array",
+                                "description": "Reviewers' flags on the same pair, shown with "
+                                "the contradiction the tracker found rather than apart.",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "detail": {"type": "string"},
+                                    },
+                                },
+                            },
                         },
                     },
                 },
@@ -510,6 +522,10 @@ def disputes_index() -> Response:
             items.append(
                 {
                     **contradiction_json(row, group.claims),
+                    "also_flagged": [
+                        {"id": flag.id, "detail": flag.detail}
+                        for flag in group.also_flagged.get(row.id, [])
+                    ],
                     "question": question_data,
                     "claims": [
                         dispute_claim_json(group.claims[row.claim_a_id]),

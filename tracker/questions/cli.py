@@ -68,6 +68,8 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
             click.echo(f"-- #{row.id} {row.kind.label} [{row.state.value}]{mark}: {row.detail}")
             if row.state != ConflictState.open and row.resolution:
                 click.echo(f"   decided: {row.resolution}")
+            for flag in group.also_flagged.get(row.id, []):
+                click.echo(f"   also flagged by hand (#{flag.id}): {flag.detail}")
             left = _side(a, column)
             right = _side(b, column)
             for i in range(max(len(left), len(right))):

@@ -326,6 +326,40 @@ class DisputeGroup:
     #: Claims whose status is disputed or whose evidence both supports and refutes them.
     disputed_claims: list[Claim] = field(default_factory=list)
     claims: dict[int, Claim] = field(default_factory=dict)
+    #: Reviewers' flags on a pair the tracker also found in conflict, by the found
+    #: contradiction's id: shown with it (their reasons), not as disputes of their own.
+    also_flagged: dict[int, list[Contradiction]] = field(default_factory=dict)
+
+
+def _fold_flags(
+    rows: list[Contradiction],
+) -> tuple[list[Contradiction], dict[int, list[Contradiction]]]:
+    """Flags typed by hand (before the tracker found disagreements itself, or since) on a pair
+    that the tracker finds in conflict are one dispute with the found one: it carries the
+    decision, and a pair decided on its answers does not come back through its old flag."""
+    flags = [r for r in rows if r.kind == ConflictKind.flagged]
+    # One query even without flags, so the page costs the same whatever the data.
+    pairs = {(r.claim_a_id, r.claim_b_id) for r in flags}
+    found: dict[tuple[int, int], Contradiction] = {}
+    for row in db.session.scalars(
+        sa.select(Contradiction)
+        .where(
+            Contradiction.is_current.is_(True),
+            Contradiction.kind != ConflictKind.flagged,
+            sa.tuple_(Contradiction.claim_a_id, Contradiction.claim_b_id).in_(sorted(pairs)),
+        )
+        .order_by(Contradiction.id)
+    ):
+        found.setdefault((row.claim_a_id, row.claim_b_id), row)
+    folded: dict[int, list[Contradiction]] = {}
+    kept = []
+    for row in rows:
+        cover = found.get((row.claim_a_id, row.claim_b_id))
+        if row.kind == ConflictKind.flagged and cover is not None:
+            folded.setdefault(cover.id, []).append(row)
+        else:
+            kept.append(row)
+    return kept, folded
 
 
 def _claim_options() -> list[sa.orm.interfaces.LoaderOption]:
@@ -342,6 +376,7 @@ def list_disputes(include_decided: bool = False) -> list[DisputeGroup]:
     if not include_decided:
         stmt = stmt.where(Contradiction.state == ConflictState.open)
     rows = list(db.session.scalars(stmt.order_by(Contradiction.question_id, Contradiction.id)))
+    rows, folded = _fold_flags(rows)
     claim_ids = {r.claim_a_id for r in rows} | {r.claim_b_id for r in rows}
     disputed_ids = filtered(ClaimFilter(status=ClaimStatus.disputed.value)).with_only_columns(
         Claim.id
@@ -366,6 +401,8 @@ def list_disputes(include_decided: bool = False) -> list[DisputeGroup]:
     for row in rows:
         group = groups.setdefault(row.question_id, DisputeGroup(questions.get(row.question_id)))
         group.contradictions.append(row)
+        if row.id in folded:
+            group.also_flagged[row.id] = folded[row.id]
         group.claims[row.claim_a_id] = claims[row.claim_a_id]
         group.claims[row.claim_b_id] = claims[row.claim_b_id]
     for claim in disputed:
