@@ -41,6 +41,8 @@ def _pad(text: str, width: int) -> str:
 @with_appcontext
 def disputes_command(recompute: bool, include_decided: bool) -> None:
     """Print the open disputes: each question, then the claims side by side."""
+    if not recompute:
+        db.reading_only()  # reading only: no wait for SQLite's write lock
     if recompute:
         proposed = answers.propose_missing()
         if proposed:
