@@ -47,8 +47,9 @@ def test_adding_a_question_keeps_what_was_typed_when_refused(client, auth, money
     twice = client.post("/questions", data={"text": MONEY.lower(), "answer_kind": "money"})
     assert twice.status_code == 400 and "exists already" in twice.text
     assert f'value="{MONEY.lower()}"' in twice.text.replace("&#39;", "'")
-    added = client.post("/questions", data={"text": "When was OpenAI founded?",
-                                            "answer_kind": "date"})
+    added = client.post(
+        "/questions", data={"text": "When was OpenAI founded?", "answer_kind": "date"}
+    )
     assert added.status_code == 302
     page = client.get(added.location).text
     assert "When was OpenAI founded?" in page and "answers are date" in page
@@ -70,16 +71,27 @@ def test_deciding_a_dispute_in_the_browser_is_recorded_and_refusals_keep_the_rat
     user = auth.login(Role.reviewer)
     row = _contradiction(app, money["pledge"], money["paid"])
     rationale = "A pledge and a payment are different facts."
-    wrong_claim = client.post(f"/contradictions/{row}", data={
-        f"c{row}-state": "resolved", f"c{row}-holding_claim_id": str(money["en"]),
-        f"c{row}-rationale": rationale, "next": "/disputes"})
+    wrong_claim = client.post(
+        f"/contradictions/{row}",
+        data={
+            f"c{row}-state": "resolved",
+            f"c{row}-holding_claim_id": str(money["en"]),
+            f"c{row}-rationale": rationale,
+            "next": "/disputes",
+        },
+    )
     assert wrong_claim.status_code == 400
     assert "one of the two" in wrong_claim.text and rationale in wrong_claim.text
     assert "<h1>Disputes</h1>" in wrong_claim.text  # back on the page it came from
 
-    done = client.post(f"/contradictions/{row}", data={
-        f"c{row}-state": "not_a_contradiction", f"c{row}-rationale": rationale,
-        "next": "/disputes"})
+    done = client.post(
+        f"/contradictions/{row}",
+        data={
+            f"c{row}-state": "not_a_contradiction",
+            f"c{row}-rationale": rationale,
+            "next": "/disputes",
+        },
+    )
     assert done.status_code == 302 and done.location.endswith("/disputes")
     disputes_page = client.get("/disputes").text
     assert "$1,000,000,000 vs $44,000,000" not in disputes_page
@@ -96,12 +108,14 @@ def test_flagging_two_claims_from_the_question_page(app, client, auth, money):
     auth.login(Role.reviewer)
     url = f"/questions/{money['question']}/flag"
     reason = "One counts the pledge, the other only what was paid."
-    refused = client.post(url, data={"claim_a_id": money["pledge"], "claim_b_id": "999999",
-                                     "reason": reason})
+    refused = client.post(
+        url, data={"claim_a_id": money["pledge"], "claim_b_id": "999999", "reason": reason}
+    )
     assert refused.status_code == 400 and "does not exist" in refused.text
     assert reason in refused.text  # the typed reason is still in the form
-    flagged = client.post(url, data={"claim_a_id": money["pledge"],
-                                     "claim_b_id": money["en"], "reason": reason})
+    flagged = client.post(
+        url, data={"claim_a_id": money["pledge"], "claim_b_id": money["en"], "reason": reason}
+    )
     assert flagged.status_code == 302
     assert "Flagged by a reviewer" in client.get(f"/questions/{money['question']}").text
 
@@ -111,37 +125,40 @@ def test_correcting_a_value_from_the_claim_page(app, client, auth, money):
     url = f"/claims/{money['pledge']}/value"
     with app.app_context():
         version = claims_services.get_claim(money["pledge"]).version
-    bad = client.post(url, data={"value": "sometime soon", "version": str(version)},
-                      follow_redirects=True)
+    bad = client.post(
+        url, data={"value": "sometime soon", "version": str(version)}, follow_redirects=True
+    )
     assert "No money found in “sometime soon”" in bad.text
     client.post(url, data={"value": "44 million dollars", "version": str(version)})
     page = client.get(f"/claims/{money['pledge']}").text
     assert "$44,000,000" in page and '<span class="badge">confirmed</span>' in page
-    stale = client.post(url, data={"value": "45 million dollars", "version": str(version)},
-                        follow_redirects=True)
+    stale = client.post(
+        url, data={"value": "45 million dollars", "version": str(version)}, follow_redirects=True
+    )
     assert "changed by someone else" in stale.text
 
 
 def test_people_pages_group_what_they_said_and_what_is_said_about_them(
     app, client, auth, money, claim_on, people
 ):
-    claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.",
-             speaker="Elon Musk")
+    claim_on(
+        "zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.", speaker="Elon Musk"
+    )
     auth.login(Role.reviewer)
     page = client.get(f"/entities/{people['musk']}").text
     says, about = page.split("Claims about Elon Musk")
     assert "What Elon Musk says (1)" in says and "Musk sued OpenAI again." in says
     assert MONEY in about and "OpenAI got $1 billion." in about and 'lang="en"' in about
 
-    taken = client.post(f"/entities/{people['brockman']}/aliases", data={"alias": "马斯克"},
-                        follow_redirects=True)
+    taken = client.post(
+        f"/entities/{people['brockman']}/aliases", data={"alias": "马斯克"}, follow_redirects=True
+    )
     assert "already names Elon Musk" in taken.text  # simplified = traditional (OpenCC)
     client.post(f"/entities/{people['brockman']}/aliases", data={"alias": "布羅克曼"})
     assert "布羅克曼" in client.get(f"/entities/{people['brockman']}").text
 
 
-def test_source_page_says_what_it_answers_and_where_it_disagrees(client, auth, money,
-                                                                  source_ids):
+def test_source_page_says_what_it_answers_and_where_it_disagrees(client, auth, money, source_ids):
     auth.login(Role.viewer)
     page = client.get(f"/sources/{source_ids['en']}").text
     answered, disagrees = page.split("Where it disagrees")
@@ -160,7 +177,7 @@ def test_matrix_shows_each_source_value_or_silence(app, client, auth, money, cla
         db.session.commit()
     auth.login(Role.viewer)
     page = client.get("/matrix").text
-    row = page[page.index(MONEY):]
+    row = page[page.index(MONEY) :]
     row = row[: row.index("</tr>")]
     assert "$44,600,000" in row and "$1,000,000,000" in row
     assert row.count('class="silent"') == 1  # the Chinese article says nothing about it
@@ -186,7 +203,12 @@ def test_disputes_matrix_and_people_pages_cost_a_fixed_number_of_queries(
     app, client, auth, money, claim_on, people, count_queries
 ):
     auth.login(Role.viewer)
-    urls = ["/disputes", "/matrix", f"/entities/{people['musk']}", f"/questions/{money['question']}"]
+    urls = [
+        "/disputes",
+        "/matrix",
+        f"/entities/{people['musk']}",
+        f"/questions/{money['question']}",
+    ]
 
     def costs() -> list[int]:
         found = []
@@ -198,10 +220,20 @@ def test_disputes_matrix_and_people_pages_cost_a_fixed_number_of_queries(
 
     before = costs()
     # A second question with its own contradiction, in another source and language.
-    zh = claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.",
-                  subjects=["Elon Musk"], status="disputed", rationale="Unclear.")
-    en = claim_on("en", "Greg Brockman, OpenAI's president, is taking leave",
-                  "Brockman is taking leave.", subjects=["Elon Musk"])
+    zh = claim_on(
+        "zh",
+        "馬斯克剛剛再一次把OpenAI告上了法庭",
+        "Musk sued OpenAI again.",
+        subjects=["Elon Musk"],
+        status="disputed",
+        rationale="Unclear.",
+    )
+    en = claim_on(
+        "en",
+        "Greg Brockman, OpenAI's president, is taking leave",
+        "Brockman is taking leave.",
+        subjects=["Elon Musk"],
+    )
     with app.app_context():
         other = questions.create_question("What happened next?", actor=None).id
         for cid in (zh, en):
@@ -211,3 +243,36 @@ def test_disputes_matrix_and_people_pages_cost_a_fixed_number_of_queries(
     page = client.get("/disputes").text
     assert "What happened next?" in page and "They tell different stories." in page
     assert costs() == before
+
+
+def test_the_questions_list_marks_disputed_ones_without_reading_every_claim(
+    app, client, auth, money, claim_on, count_queries
+):
+    auth.login(Role.viewer)
+    with app.app_context():
+        quiet = questions.create_question("Who led OpenAI's safety team?", actor=None).id
+        db.session.commit()
+
+    def listing() -> tuple[list[str], str]:
+        with count_queries() as counter:
+            page = client.get("/questions")
+            assert page.status_code == 200
+        return counter.statements, page.text
+
+    before, page = listing()
+    rows = {
+        m.group(1): m.group(2) for m in re.finditer(r'href="/questions/(\d+)"(.*?)</tr>', page, re.S)
+    }
+    assert "disputed" in rows[str(money["question"])]
+    assert "disputed" not in rows[str(quiet)]
+    # More claims in more questions: the same statements, and none reads the claims' table
+    # without naming the questions shown.
+    for n in range(6):
+        cid = claim_on("en", EN_PAID, f"Musk gave OpenAI $44.6 million ({n}).")
+        with app.app_context():
+            other = questions.create_question(f"Question number {n}?", actor=None).id
+            questions.assign_question(cid, other, actor=None)
+            db.session.commit()
+    after, _ = listing()
+    assert len(after) == len(before)
+    assert not [s for s in after if "FROM claims" in s and "question_id IN" not in s]

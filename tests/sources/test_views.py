@@ -144,3 +144,49 @@ def test_sources_list_and_page_cost_a_fixed_number_of_queries(
     big = _import(app, seed_text("zh-openai-leadership-shakeup.txt"))
     assert cost("/sources") == list_one
     assert cost(f"/sources/{big}") == page_small
+
+
+def test_a_source_page_loads_the_evidence_of_all_its_claims_at_once(
+    client, auth, app, count_queries
+):
+    from tracker.claims import services as claims
+    from tracker.claims.models import Stance
+
+    text = "".join(f"Satz Nummer {n} sagt etwas. " for n in range(8)) + "\n"
+    source_id = _import(app, text, title="Viele Belege", language="de")
+
+    def mark(n: int) -> None:
+        with app.app_context():
+            source = services.get_source(source_id)
+            quote = f"Satz Nummer {n} sagt etwas."
+            start = claims.locate_quote(source, quote)
+            claim = claims.mark_claim(
+                source_id,
+                claims.ClaimDraft(start=start, end=start + len(quote), statement=f"Claim {n}."),
+                actor=None,
+            )
+            claims.attach_evidence(
+                claim.id,
+                claims.EvidenceDraft(
+                    url=f"https://example.org/beleg-{n}", title=f"Beleg {n}", stance=Stance.supports
+                ),
+                actor=None,
+            )
+            db.session.commit()
+
+    auth.login(Role.viewer)
+
+    def cost() -> tuple[int, str]:
+        with count_queries() as counter:
+            page = client.get(f"/sources/{source_id}")
+            assert page.status_code == 200
+        return counter.count, page.text
+
+    mark(0)
+    few, page = cost()
+    assert "Claim 0." in page
+    for n in range(1, 8):
+        mark(n)
+    many, page = cost()
+    assert "Claim 7." in page
+    assert many == few

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from tracker.claims.models import Claim
 from tracker.core import db
@@ -78,11 +79,13 @@ def claim_context(claim: Claim, around: int = 1) -> list[ContextLine]:
 
 
 def source_claims(source: Source) -> list[Claim]:
-    """The source's live claims in text order (one query)."""
+    """The source's live claims in text order, with their evidence (two queries, whatever the
+    number of claims)."""
     return list(
         db.session.scalars(
             sa.select(Claim)
             .where(Claim.source_id == source.id, Claim.is_deleted.is_(False))
+            .options(selectinload(Claim.evidence))
             .order_by(Claim.start, Claim.id)
         )
     )

@@ -477,6 +477,24 @@ def matrix() -> Matrix:
     return Matrix(questions, sources, dict(cells), disputed)
 
 
+def disputed_questions(question_ids: list[int]) -> set[int]:
+    """Which of these questions have an open contradiction (one query on the contradictions'
+    question index, whatever the number of claims)."""
+    if not question_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Contradiction.question_id)
+            .where(
+                Contradiction.question_id.in_(question_ids),
+                Contradiction.is_current.is_(True),
+                Contradiction.state == ConflictState.open,
+            )
+            .distinct()
+        )
+    )
+
+
 def source_disagreements(source_id: int) -> list[Contradiction]:
     """Open contradictions in which one of the source's claims takes part."""
     ids = sa.select(Claim.id).where(Claim.source_id == source_id)

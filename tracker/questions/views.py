@@ -76,7 +76,7 @@ def _index_page(form: QuestionForm, status: int = 200) -> tuple[str, int]:
         page=page,
         counts=counts,
         form=form,
-        disputed=disputes.matrix().disputed_questions,
+        disputed=disputes.disputed_questions([q.id for q in page.items]),
     ), status
 
 
