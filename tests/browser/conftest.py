@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
-from waitress.server import create_server
 
 from tests.conftest import BACKENDS, PASSWORD
+from tests.support.live import serving
 from tracker import create_app
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
@@ -55,15 +54,11 @@ def live_server(
         for role in Role:
             accounts.create_user(role.value, PASSWORD, role)
         db.session.commit()
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield LiveServer(
-            url=f"http://127.0.0.1:{server.effective_port}", backend=request.param, app=app
-        )
+        # Stopped without a thread dying on the closed socket (tests/support/live.py).
+        with serving(app, threads=4) as url:
+            yield LiveServer(url=url, backend=request.param, app=app)
     finally:
-        server.close()
         app.extensions["tracker.engine"].dispose()
 
 
