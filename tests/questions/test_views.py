@@ -261,7 +261,8 @@ def test_the_questions_list_marks_disputed_ones_without_reading_every_claim(
 
     before, page = listing()
     rows = {
-        m.group(1): m.group(2) for m in re.finditer(r'href="/questions/(\d+)"(.*?)</tr>', page, re.S)
+        m.group(1): m.group(2)
+        for m in re.finditer(r'href="/questions/(\d+)"(.*?)</tr>', page, re.S)
     }
     assert "disputed" in rows[str(money["question"])]
     assert "disputed" not in rows[str(quiet)]
@@ -276,3 +277,43 @@ def test_the_questions_list_marks_disputed_ones_without_reading_every_claim(
     after, _ = listing()
     assert len(after) == len(before)
     assert not [s for s in after if "FROM claims" in s and "question_id IN" not in s]
+
+
+def test_an_entity_page_shows_a_page_of_questions_with_their_counts(
+    app, client, auth, claim_on, people, count_queries, monkeypatch
+):
+    from tracker.entities import services as entity_services
+
+    monkeypatch.setattr(entity_services, "QUESTIONS_PER_PAGE", 2)
+    monkeypatch.setattr(entity_services, "CLAIMS_PER_QUESTION", 2)
+    texts = ["A: how much?", "B: when?", "C: who?"]
+    with app.app_context():
+        qids = [questions.create_question(t, actor=None).id for t in texts]
+        db.session.commit()
+    for i in range(3):  # three claims about Musk in question A, one each in B and C
+        cid = claim_on("en", EN_PAID, f"Musk paid, version {i}.", subjects=["Elon Musk"])
+        with app.app_context():
+            questions.assign_question(cid, qids[0], actor=None)
+            db.session.commit()
+    for qid, n in ((qids[1], 3), (qids[2], 4)):
+        cid = claim_on("en", EN_PAID, f"Musk paid, version {n}.", subjects=["Elon Musk"])
+        with app.app_context():
+            questions.assign_question(cid, qid, actor=None)
+            db.session.commit()
+    auth.login(Role.viewer)
+    url = f"/entities/{people['musk']}"
+    with count_queries() as first_cost:
+        first = client.get(url).text
+    about = first.split("Claims about Elon Musk")[1]
+    assert "Claims about Elon Musk (5)" in first
+    assert "A: how much?" in about and "B: when?" in about and "C: who?" not in about
+    assert "(3 claims, the first 2 shown)" in about
+    # Two of question A's three claims, and question B's one.
+    assert sum(f"Musk paid, version {i}." in about for i in range(5)) == 3
+    assert "about_page=2" in about and "Next questions" in about
+    with count_queries() as second_cost:
+        second = client.get(url, query_string={"about_page": 2}).text
+    assert "C: who?" in second.split("Claims about Elon Musk")[1]
+    assert "A: how much?" not in second.split("Claims about Elon Musk")[1]
+    assert second_cost.count == first_cost.count
+    assert client.get(url, query_string={"about_page": "x"}).status_code == 400

@@ -16,6 +16,7 @@ from tracker.audit.models import AuditAction
 from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
+from tracker.core.pagination import Page
 from tracker.entities.models import ClaimEntity, Entity, EntityAlias, EntityKind, EntityRole
 from tracker.questions.models import Question
 from tracker.sources.models import Source
@@ -245,6 +246,97 @@ def entity_claims(entity_id: int) -> EntityClaims:
     said = [c for c in claims if EntityRole.speaker in roles[c.id]]
     about = [c for c in claims if roles[c.id] - {EntityRole.speaker}]
     return EntityClaims(entity, said, about)
+
+
+#: On an entity's page: questions a page, and claims shown under each question.
+QUESTIONS_PER_PAGE = 20
+CLAIMS_PER_QUESTION = 6
+
+
+@dataclass
+class QuestionClaims:
+    """One question (None: claims in no question) with the first of its claims and how many."""
+
+    question: Question | None
+    claims: list[Claim]
+    count: int
+
+
+@dataclass
+class RoleClaims:
+    """What an entity says (or what is said about it), a page of questions at a time."""
+
+    claims: int
+    questions: Page[QuestionClaims]
+
+
+def _in_role(entity_id: int, said: bool) -> sa.Select[tuple[int]]:
+    role = (
+        ClaimEntity.role == EntityRole.speaker if said else ClaimEntity.role != EntityRole.speaker
+    )
+    return sa.select(ClaimEntity.claim_id).where(ClaimEntity.entity_id == entity_id, role)
+
+
+def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClaims:
+    """A page of the questions the entity's claims (as speaker, or about it) answer, ordered
+    by question text with ungrouped claims last, each with its claim count and its first
+    claims. A fixed number of queries, loading only what the page shows."""
+    live = sa.and_(Claim.id.in_(_in_role(entity_id, said)), Claim.is_deleted.is_(False))
+    total_claims = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live))
+    total_groups = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(sa.func.coalesce(Claim.question_id, 0)))).where(live)
+    )
+    groups = db.session.execute(
+        sa.select(Claim.question_id, sa.func.count())
+        .select_from(Claim)
+        .outerjoin(Question, Question.id == Claim.question_id)
+        .where(live)
+        .group_by(Claim.question_id, Question.text)
+        .order_by(Claim.question_id.is_(None), Question.text, Claim.question_id)
+        .limit(QUESTIONS_PER_PAGE)
+        .offset((page - 1) * QUESTIONS_PER_PAGE)
+    ).all()
+    ids = [qid for qid, _ in groups if qid is not None]
+    questions = (
+        {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    shown: dict[int | None, list[Claim]] = defaultdict(list)
+    if groups:
+        place = (
+            sa.func.row_number()
+            .over(
+                partition_by=Claim.question_id,
+                order_by=(Claim.source_id, Claim.start, Claim.id),
+            )
+            .label("place")
+        )
+        in_page = Claim.question_id.in_(ids) if ids else sa.false()
+        if any(qid is None for qid, _ in groups):
+            in_page = sa.or_(in_page, Claim.question_id.is_(None))
+        first = sa.select(Claim.id, place).where(live, in_page).subquery()
+        for claim in db.session.scalars(
+            sa.select(Claim)
+            .join(first, first.c.id == Claim.id)
+            .where(first.c.place <= CLAIMS_PER_QUESTION)
+            .options(
+                selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
+                selectinload(Claim.evidence),
+            )
+            .order_by(Claim.source_id, Claim.start, Claim.id)
+        ):
+            shown[claim.question_id].append(claim)
+    items = [
+        QuestionClaims(questions.get(qid) if qid is not None else None, shown[qid], count)
+        for qid, count in groups
+    ]
+    return RoleClaims(
+        claims=total_claims or 0,
+        questions=Page(
+            items=items, total=total_groups or 0, page=page, per_page=QUESTIONS_PER_PAGE
+        ),
+    )
 
 
 def questions_of(found: EntityClaims) -> dict[int, Question]:

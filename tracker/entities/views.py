@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from tracker.claims.forms import split_subjects
 from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import TrackerError
+from tracker.core.pagination import check_page_args
 from tracker.entities import services
 from tracker.entities.forms import AliasForm, EntityForm
 
@@ -44,22 +45,23 @@ def create() -> Response | tuple[str, int]:
         else:
             flash(f"Added {entity.name}.", "success")
             return redirect(url_for("entities.detail", entity_id=entity.id))
-    return render_template(
-        "entities/index.html", entities=services.list_entities(), form=form
-    ), 400
+    return render_template("entities/index.html", entities=services.list_entities(), form=form), 400
 
 
 @bp.get("/entities/<int:entity_id>")
 @require_role(Role.viewer)
 def detail(entity_id: int) -> str:
-    found = services.entity_claims(entity_id)
-    questions = services.questions_of(found)
+    entity = services.get_entity(entity_id)
+    said_page = check_page_args(request.args.get("said_page", 1), 1, 1)[0]
+    about_page = check_page_args(request.args.get("about_page", 1), 1, 1)[0]
     return render_template(
         "entities/detail.html",
-        found=found,
+        entity=entity,
         alias_form=AliasForm(),
-        said=services.by_question(found.said, questions),
-        about=services.by_question(found.about, questions),
+        said=services.entity_role_claims(entity_id, said=True, page=said_page),
+        about=services.entity_role_claims(entity_id, said=False, page=about_page),
+        said_page=said_page,
+        about_page=about_page,
     )
 
 
