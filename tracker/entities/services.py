@@ -337,26 +337,3 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
             items=items, total=total_groups or 0, page=page, per_page=QUESTIONS_PER_PAGE
         ),
     )
-
-
-def questions_of(found: EntityClaims) -> dict[int, Question]:
-    """The questions the entity's claims answer, by id (one query)."""
-    ids = {c.question_id for c in [*found.said, *found.about] if c.question_id is not None}
-    if not ids:
-        return {}
-    return {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
-
-
-def by_question(
-    claims: list[Claim], questions: dict[int, Question]
-) -> list[tuple[Question | None, list[Claim]]]:
-    """Claims grouped by the question they answer (by its text), ungrouped claims last."""
-    groups: dict[int | None, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        known = claim.question_id if claim.question_id in questions else None
-        groups[known].append(claim)
-    ordered = sorted((k for k in groups if k is not None), key=lambda k: questions[k].text)
-    result: list[tuple[Question | None, list[Claim]]] = [(questions[k], groups[k]) for k in ordered]
-    if None in groups:
-        result.append((None, groups[None]))
-    return result
