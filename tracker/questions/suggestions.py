@@ -41,7 +41,7 @@ MEMBER_WEIGHT = 0.9
 #: How a question's raw score weighs likeness in meaning (to its text, answers and claims),
 #: the names shared with its best claim, and the answer kind. Chosen on sets 1 and 3 of
 #: bench/matching_quality.py (a grid over the weights; top-1 0.63 -> 0.78 on the seeds,
-#: 0.72 -> 0.75 on the restatements). Names weigh little here: the same people appear in
+#: 0.72 -> 0.77 on the restatements). Names weigh little here: the same people appear in
 #: many questions; they matter for finding candidates and for suggested claims.
 TEXT_WEIGHT, NAMES_WEIGHT, KIND_WEIGHT = 0.75, 0.05, 0.2
 #: A text or yes/no question's kind fit (a value question's is 1 when the claim holds a
