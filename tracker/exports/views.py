@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,9 +21,11 @@ from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput, TrackerError
 from tracker.exports import bulk, rows, services
+from tracker.exports import matrix as matrix_export
 from tracker.exports.claimreview import PUBLIC_PATH, RATINGS, claim_review, public_url
 from tracker.exports.forms import ExportForm, ImportClaimsForm
 from tracker.exports.http import download, export_request
+from tracker.questions import matrix as who_said_what
 
 bp = Blueprint("exports", __name__)
 
@@ -58,6 +68,28 @@ def download_page() -> Response | tuple[str, int]:
         return download(export)
     except InvalidInput as exc:
         return render_template("exports/index.html", form=_form(), error=exc.message), 400
+
+
+@bp.get("/export/matrix.csv")
+@require_role(Role.editor)
+def matrix_csv() -> Response:
+    """Who said what as CSV, one row per cell with claims, with the matrix page's filters;
+    ``bom=1`` starts it with a byte order mark. Bad filters: a 400 page saying why."""
+    args = request.args
+    filters = who_said_what.parse_filter(
+        args.get("q"), args.get("question_id"), args.getlist("source_id"), args.get("differ")
+    )
+    chunks = matrix_export.export_matrix(
+        filters, bom=args.get("bom", "").lower() in {"1", "y", "true", "on"}
+    )
+    return Response(
+        stream_with_context(chunks),
+        content_type=matrix_export.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{matrix_export.filename()}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.get(PUBLIC_PATH.replace("{claim_id}", "<int:claim_id>"))

@@ -19,6 +19,7 @@ from tracker.core.errors import InvalidInput
 from tracker.core.openapi import nullable, page_of, string
 from tracker.core.pagination import check_page_args
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
+from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
 from tracker.questions.models import (
     AnswerKind,
@@ -334,6 +335,67 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                     "maxItems": 2,
                 },
                 "reason": string(minLength=1),
+            },
+        },
+        "MatrixCells": {
+            "type": "object",
+            "required": ["items", "counts", "limit", "next"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "description": "What one source says on one question (a cell with "
+                        "claims; a source that says nothing is no item).",
+                        "properties": {
+                            "question": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "text": {"type": "string"},
+                                },
+                            },
+                            "source": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "language": {"type": "string"},
+                                },
+                            },
+                            "claim_count": {"type": "integer"},
+                            "claims": {
+                                "type": "array",
+                                "description": f"The first {who_said_what.CLAIMS_PER_CELL} "
+                                "claims in the source's order; the question has them all.",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "statement": {"type": "string"},
+                                        "status": {"type": "string"},
+                                        "answer": nullable({"type": "string"}),
+                                    },
+                                },
+                            },
+                            "disputed": {
+                                "type": "boolean",
+                                "description": "One of these claims is in an open contradiction.",
+                            },
+                        },
+                    },
+                },
+                "counts": {
+                    "type": "object",
+                    "properties": {
+                        n: {"type": "integer"}
+                        for n in ("questions", "sources", "matching_questions", "matching_sources")
+                    },
+                },
+                "limit": {"type": "integer"},
+                "next": nullable(
+                    {"type": "string", "description": "Send as after for the next page."}
+                ),
             },
         },
     }
@@ -901,3 +963,69 @@ def accept_proposals(source_id: int) -> Response:
         )
     db.session.commit()
     return jsonify({"accepted": [claim_json(c) for c in accepted]})
+
+
+@bp.get("/matrix")
+@require_role(Role.viewer)
+def matrix_cells() -> Response:
+    """Who said what: the cells with claims, by question text, question id, then source id.
+
+    ---
+    parameters:
+      - {name: q, in: query, schema: {type: string, maxLength: 200},
+         description: Words in the question.}
+      - {name: question_id, in: query, schema: {type: integer, minimum: 1}}
+      - {name: source_id, in: query, schema: {type: string, pattern: "^[0-9, ]+$"},
+         description: "One or more source ids (\"3,7\"): their cells only."}
+      - {name: differ, in: query, schema: {type: string, enum: ["1", "0"]},
+         description: Only questions with an open contradiction.}
+      - {name: after, in: query, schema: {type: string, pattern: "^[0-9]+[.][0-9]+$"},
+         description: The cursor a page gave as next.}
+      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500},
+         description: "Cells a page (default 100)."}
+    responses:
+      200:
+        description: One page of cells, and the cursor of the next.
+        content: {application/json: {schema: MatrixCells}}
+    """
+    args = request.args
+    filters = who_said_what.parse_filter(
+        args.get("q"), args.get("question_id"), args.getlist("source_id"), args.get("differ")
+    )
+    limit = who_said_what.check_page_size(
+        args.get("limit"), 100, current_app.config["API_MAX_PAGE_SIZE"], "limit"
+    )
+    cells, following = who_said_what.cells_page(
+        filters, after=who_said_what.parse_cell_cursor(args.get("after")), limit=limit
+    )
+    counts = who_said_what.matrix_counts(filters)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "question": {"id": c.question_id, "text": c.question},
+                    "source": {"id": c.source_id, "title": c.source_title, "language": c.language},
+                    "claim_count": c.count,
+                    "claims": [
+                        {
+                            "id": claim.id,
+                            "statement": claim.statement,
+                            "status": claim.status.value,
+                            "answer": claim.answer,
+                        }
+                        for claim in c.claims
+                    ],
+                    "disputed": c.disputed,
+                }
+                for c in cells
+            ],
+            "counts": {
+                "questions": counts.questions,
+                "sources": counts.sources,
+                "matching_questions": counts.matching_questions,
+                "matching_sources": counts.matching_sources,
+            },
+            "limit": limit,
+            "next": following,
+        }
+    )

@@ -1,5 +1,5 @@
 """Contradictions between the claims of a question, the reviewer's decisions on them, and the
-views that put them side by side (the disputes page, who said what)."""
+disputes page that puts them side by side (who said what is questions/matrix.py)."""
 
 from __future__ import annotations
 
@@ -429,52 +429,6 @@ def question_contradictions(question_id: int) -> list[Contradiction]:
             .order_by(Contradiction.state, Contradiction.id)
         )
     )
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """For each question, what each source says: the claims, or nothing (silent)."""
-
-    questions: list[Question]
-    sources: list[Source]
-    cells: dict[tuple[int, int], list[Claim]]
-    disputed_questions: set[int]
-
-
-def matrix() -> Matrix:
-    claims = list(
-        db.session.scalars(
-            sa.select(Claim)
-            .where(Claim.question_id.is_not(None), Claim.is_deleted.is_(False))
-            .order_by(Claim.start)
-        )
-    )
-    cells: dict[tuple[int, int], list[Claim]] = defaultdict(list)
-    for claim in claims:
-        cells[(claim.question_id, claim.source_id)].append(claim)  # type: ignore[index]
-    question_ids = {c.question_id for c in claims}
-    source_ids = {c.source_id for c in claims}
-    questions = list(
-        db.session.scalars(
-            sa.select(Question).where(Question.id.in_(question_ids)).order_by(Question.text)
-        )
-    )
-    sources = list(
-        db.session.scalars(
-            sa.select(Source)
-            .where(Source.id.in_(source_ids))
-            .options(sa.orm.load_only(Source.id, Source.title, Source.language))
-            .order_by(Source.id)
-        )
-    )
-    disputed = set(
-        db.session.scalars(
-            sa.select(Contradiction.question_id).where(
-                Contradiction.is_current.is_(True), Contradiction.state == ConflictState.open
-            )
-        )
-    )
-    return Matrix(questions, sources, dict(cells), disputed)
 
 
 def disputed_questions(question_ids: list[int]) -> set[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -22,6 +23,22 @@ KIND_CHOICES = [SelectChoice(k.value, k.label) for k in AnswerKind]
 class QuestionForm(FlaskForm):
     text = StringField("Question", validators=[DataRequired(), Length(max=500)])
     answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
+
+
+class MatrixFilterForm(FlaskForm):
+    """Who said what: which questions and sources (a GET form; the service checks values)."""
+
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    q = StringField("Question words", validators=[Optional(), Length(max=200)])
+    question_id = StringField("Question #", validators=[Optional(), Length(max=12)])
+    source_id = StringField(
+        "Sources #",
+        validators=[Optional(), Length(max=600)],
+        description="One or more source numbers: “3, 7”.",
+    )
+    differ = BooleanField("Only where sources differ (an open contradiction)")
 
 
 class ClaimQuestionForm(FlaskForm):

@@ -12,15 +12,17 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.models import Role
 from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import TrackerError
+from tracker.core.errors import InvalidInput, TrackerError
 from tracker.core.pagination import check_page_args
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
+from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
 from tracker.questions.forms import (
     ClaimQuestionForm,
     DecisionForm,
     FlagForm,
     GroupingForm,
+    MatrixFilterForm,
     QuestionForm,
     ResolveForm,
     ValueForm,
@@ -298,8 +300,37 @@ def disputes_page() -> tuple[str, int]:
 
 @bp.get("/matrix")
 @require_role(Role.viewer)
-def matrix() -> str:
-    return render_template("questions/matrix.html", matrix=disputes.matrix())
+def matrix() -> tuple[str, int]:
+    """Who said what, a page of questions by a page of sources; bad input is a 400 with the
+    form still filled in."""
+    form = MatrixFilterForm(request.args)
+    args = request.args
+    try:
+        filters = who_said_what.parse_filter(
+            args.get("q"), args.get("question_id"), args.getlist("source_id"), args.get("differ")
+        )
+        page = who_said_what.matrix_page(
+            filters,
+            after=who_said_what.parse_cursor(args.get("after"), "after"),
+            before=who_said_what.parse_cursor(args.get("before"), "before"),
+            sources_after=who_said_what.parse_cursor(args.get("sources_after"), "sources_after"),
+            sources_before=who_said_what.parse_cursor(args.get("sources_before"), "sources_before"),
+            per_page=who_said_what.check_page_size(
+                args.get("per_page"),
+                who_said_what.QUESTIONS_PER_PAGE,
+                who_said_what.MAX_QUESTIONS_PER_PAGE,
+                "per_page",
+            ),
+            sources_per_page=who_said_what.check_page_size(
+                args.get("sources_per_page"),
+                who_said_what.SOURCES_PER_PAGE,
+                who_said_what.MAX_SOURCES_PER_PAGE,
+                "sources_per_page",
+            ),
+        )
+    except InvalidInput as exc:
+        return render_template("questions/matrix.html", form=form, page=None, error=exc), 400
+    return render_template("questions/matrix.html", form=form, page=page, error=None), 200
 
 
 def _grouping_page(source_id: int, form: GroupingForm, status: int = 200) -> tuple[str, int]:
