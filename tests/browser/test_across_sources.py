@@ -71,9 +71,21 @@ def test_a_new_english_claim_joins_the_german_and_chinese_dispute(
     expect(dispute.locator("blockquote[lang=de]")).to_contain_text("Vizepräsidentin")
     expect(english).to_contain_text("Deputy Director of Safety and Policy")
 
+    # The seeds' 64 questions fill several pages: find the question with the filter form.
     page.goto(f"{live_server.url}/matrix")
+    expect(page.locator("tr", has_text=TITLE)).to_have_count(0)  # not on the first page
+    expect(page.get_by_role("link", name="Next questions ›").first).to_be_visible()
+    page.get_by_label("Question words").fill("Daniela Amodei's position")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"1 of \d+ questions and 3 of 3 sources match")
+    )
     row = page.locator("tr", has_text=TITLE)
     expect(row.locator(".cell-claim")).to_have_count(3)  # German, Chinese and English
+    expect(row.locator(".badge.status-disputed")).to_be_visible()
+    page.get_by_label("Only where sources differ").check()
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("tr", has_text=TITLE)).to_have_count(1)  # it still differs
 
 
 def test_a_payment_figure_in_english_differs_in_precision_only_and_not_from_the_pledge(

@@ -99,7 +99,7 @@ def read_records(text: str, fmt: str) -> Iterator[Record]:
             raise InvalidInput(f"Line {exc.lineno}: not JSON ({exc.msg}).", {}) from None
         items = document.get("claims") if isinstance(document, dict) else document
         if not isinstance(items, list):
-            raise InvalidInput('The JSON is neither a list of claims nor {"claims": [...]}.', {})
+            raise InvalidInput("The JSON is neither a list of claims nor {\"claims\": [...]}.", {})
         for number, item in enumerate(items, start=1):
             yield Record(number, item if isinstance(item, dict) else {"_": item})
 
@@ -297,6 +297,7 @@ def write_rejects(errors: list[RowError], fmt: str) -> str:
             writer.writerow({"line": error.line, "error": error.message, **error.data})
         return out.getvalue()
     return "".join(
-        json.dumps({"line": e.line, "error": e.message, "claim": e.data}, ensure_ascii=False) + "\n"
+        json.dumps({"line": e.line, "error": e.message, "claim": e.data}, ensure_ascii=False)
+        + "\n"
         for e in errors
     )

@@ -976,7 +976,7 @@ def matrix_cells() -> Response:
          description: Words in the question.}
       - {name: question_id, in: query, schema: {type: integer, minimum: 1}}
       - {name: source_id, in: query, schema: {type: string, pattern: "^[0-9, ]+$"},
-         description: "One or more source ids (\"3,7\"): their cells only."}
+         description: "One or more source ids, as 3,7: their cells only."}
       - {name: differ, in: query, schema: {type: string, enum: ["1", "0"]},
          description: Only questions with an open contradiction.}
       - {name: after, in: query, schema: {type: string, pattern: "^[0-9]+[.][0-9]+$"},

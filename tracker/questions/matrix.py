@@ -161,9 +161,17 @@ def check_filter(filters: MatrixFilter) -> None:
 # --- what the filters select ------------------------------------------------------------
 
 
+def _live() -> sa.ColumnElement[bool]:
+    """Not deleted, written so that SQLite cannot use it as an index term: with
+    ``is_deleted = 0`` (or ``IS 0``) its planner, without statistics, walks an index on
+    ``is_deleted`` (every live claim) for each question instead of the one on ``question_id``
+    (4.5 s instead of 20 ms to count 1,400 questions at 10k claims)."""
+    return Claim.is_deleted.is_not(True)
+
+
 def _live_claims(filters: MatrixFilter | None) -> list[sa.ColumnElement[bool]]:
     """Claims that fill cells: live, and from the chosen sources."""
-    found = [Claim.is_deleted.is_(False)]
+    found = [_live()]
     if filters is not None and filters.source_ids:
         found.append(Claim.source_id.in_(filters.source_ids))
     return found
@@ -366,7 +374,7 @@ def _page_cells(question_ids: list[int], source_ids: list[int]) -> dict[tuple[in
         .where(
             Claim.question_id.in_(question_ids),
             Claim.source_id.in_(source_ids),
-            Claim.is_deleted.is_(False),
+            _live(),
         )
         .subquery()
     )
@@ -588,7 +596,7 @@ def _add_claims(cells: list[CellRow], per_cell: int | None) -> None:
         .where(
             Claim.question_id.in_(sorted({q for q, _ in pairs})),
             sa.tuple_(*cell).in_(pairs),
-            Claim.is_deleted.is_(False),
+            _live(),
         )
         .subquery()
     )
@@ -624,11 +632,13 @@ def cells_page(
     return page, (page[-1].cursor if len(found) > limit else None)
 
 
-def iter_cells(filters: MatrixFilter, *, batch: int = BATCH) -> Iterator[list[CellRow]]:
-    """Every cell of the filter, with all its claims, a batch at a time (two queries a batch).
+def iter_cells(filters: MatrixFilter, *, batch: int | None = None) -> Iterator[list[CellRow]]:
+    """Every cell of the filter, with all its claims, ``batch`` (``BATCH``) cells at a time,
+    two queries a batch.
 
     Check the filter with ``check_filter`` first: this reads only as it is iterated.
     """
+    batch = batch or BATCH
     cursor: tuple[int, int] | None = None
     while True:
         cells = _cells_after(filters, cursor, batch)
