@@ -2,8 +2,9 @@
 
 A silent cell (a source that says nothing on a question) is no row: questions times sources
 grows as their product (14,000 x 10,000 at 100k claims), the cells with claims only as the
-claims do. Cells come in the page's order (question text, question id, source id), a batch at
-a time (``matrix.iter_cells``: keyset, two queries a batch), so memory stays flat.
+claims do. Cells come in the page's order (question text, question id, source id) from one
+streamed query (``matrix.iter_cells``), written a batch of cells at a time, so memory stays
+flat.
 """
 
 from __future__ import annotations

@@ -196,19 +196,26 @@ def _question_terms(filters: MatrixFilter) -> list[sa.ColumnElement[bool]]:
 
 def _rows(filters: MatrixFilter | None) -> sa.Select[tuple[Question]]:
     """The questions that are rows: answered by a live claim (of the chosen sources)."""
-    answered = sa.exists().where(Claim.question_id == Question.id, *_live_claims(filters))
+    if filters is not None and filters.source_ids:
+        # From the chosen sources' claims (their index), not a probe for every question.
+        answered = Question.id.in_(sa.select(Claim.question_id).where(*_live_claims(filters)))
+    else:
+        answered = sa.exists().where(Claim.question_id == Question.id, _live())
     stmt = sa.select(Question).where(answered)
     return stmt.where(*_question_terms(filters)) if filters is not None else stmt
 
 
 def _columns(filters: MatrixFilter | None) -> sa.Select[tuple[Source]]:
     """The sources that are columns: one of their live claims answers a (matching) question."""
-    answering = [Claim.source_id == Source.id, Claim.question_id.is_not(None)]
-    answering += _live_claims(filters)
     if filters is not None and filters.narrows_questions:
+        # From the matching questions' claims, not a probe for every source.
         matching = sa.select(Question.id).where(*_question_terms(filters))
-        answering.append(Claim.question_id.in_(matching))
-    return sa.select(Source).where(sa.exists().where(*answering))
+        answering = sa.select(Claim.source_id).where(
+            Claim.question_id.in_(matching), *_live_claims(filters)
+        )
+        return sa.select(Source).where(Source.id.in_(answering))
+    answered = [Claim.source_id == Source.id, Claim.question_id.is_not(None)]
+    return sa.select(Source).where(sa.exists().where(*answered, *_live_claims(filters)))
 
 
 def _count(stmt: sa.Select[tuple[object]]) -> int:
@@ -238,17 +245,14 @@ def matrix_counts(filters: MatrixFilter) -> Counts:
     return Counts(questions, sources, _count(_rows(filters)), _count(_columns(filters)))
 
 
-def _disputed_claims(question_ids: sa.Select[tuple[int]] | list[int]) -> sa.CompoundSelect:
-    """Ids of the claims in an open contradiction of these questions."""
-
-    def side(column: sa.ColumnElement[int]) -> sa.Select[tuple[int]]:
-        return sa.select(column).where(
-            Contradiction.question_id.in_(question_ids),
-            Contradiction.is_current.is_(True),
-            Contradiction.state == ConflictState.open,
-        )
-
-    return sa.union(side(Contradiction.claim_a_id), side(Contradiction.claim_b_id))
+def _in_open_contradiction() -> sa.Exists:
+    """The claim takes part in an open contradiction (correlated: a few index rows a claim)."""
+    return sa.exists().where(
+        Contradiction.question_id == Claim.question_id,
+        Contradiction.state == ConflictState.open,
+        Contradiction.is_current.is_(True),
+        sa.or_(Contradiction.claim_a_id == Claim.id, Contradiction.claim_b_id == Claim.id),
+    )
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -361,7 +365,7 @@ def _page_cells(question_ids: list[int], source_ids: list[int]) -> dict[tuple[in
     """The cells of these rows and columns in one query: each cell's first claims (with their
     answers), its count, and whether one of its claims is in an open contradiction."""
     cell = (Claim.question_id, Claim.source_id)
-    disputed = sa.case((Claim.id.in_(_disputed_claims(question_ids)), 1), else_=0)
+    disputed = sa.case((_in_open_contradiction(), 1), else_=0)
     ranked = (
         sa.select(
             Claim.id,
@@ -549,7 +553,7 @@ def _cells_after(
         )
     # Each of these questions has a cell at least, and the cursor's own may have none left.
     shown = rows.order_by(Question.text, Question.id).limit(limit + 1).subquery()
-    disputed = sa.case((Claim.id.in_(_disputed_claims(sa.select(shown.c.id))), 1), else_=0)
+    disputed = sa.case((_in_open_contradiction(), 1), else_=0)
     stmt = (
         sa.select(
             Claim.question_id,
@@ -575,19 +579,33 @@ def _cells_after(
     ]
 
 
-def _add_claims(cells: list[CellRow], per_cell: int | None) -> None:
-    """The claims of these cells (all, or the first ``per_cell`` of each), in one query."""
+def _claim_answer(row: sa.RowMapping) -> str | None:
+    """The claim's answer as the question page shows it: its answer, else its value."""
+    if row["answer"]:
+        return str(row["answer"])
+    stored = {name: row[name] for name in values.VALUE_FIELDS}
+    return values.display_of(stored) if stored["value_kind"] is not None else None
+
+
+def _claim_columns() -> list[sa.ColumnElement[object]]:
+    return [
+        Claim.id,
+        Claim.question_id,
+        Claim.source_id,
+        Claim.statement,
+        Claim.status,
+        Answer.text.label("answer"),
+        *(getattr(Claim, name) for name in values.VALUE_FIELDS),
+    ]
+
+
+def _add_first_claims(cells: list[CellRow]) -> None:
+    """The first ``CLAIMS_PER_CELL`` claims of each of these cells, in one query."""
     pairs = [(c.question_id, c.source_id) for c in cells]
     cell = (Claim.question_id, Claim.source_id)
     ranked = (
         sa.select(
-            Claim.id,
-            Claim.question_id,
-            Claim.source_id,
-            Claim.statement,
-            Claim.status,
-            Answer.text.label("answer"),
-            *(getattr(Claim, name) for name in values.VALUE_FIELDS),
+            *_claim_columns(),
             sa.func.row_number()
             .over(partition_by=cell, order_by=(Claim.start, Claim.id))
             .label("place"),
@@ -600,17 +618,15 @@ def _add_claims(cells: list[CellRow], per_cell: int | None) -> None:
         )
         .subquery()
     )
-    stmt = sa.select(ranked).order_by(ranked.c.question_id, ranked.c.source_id, ranked.c.place)
-    if per_cell is not None:
-        stmt = stmt.where(ranked.c.place <= per_cell)
+    stmt = (
+        sa.select(ranked)
+        .where(ranked.c.place <= CLAIMS_PER_CELL)
+        .order_by(ranked.c.question_id, ranked.c.source_id, ranked.c.place)
+    )
     by_cell = {(c.question_id, c.source_id): c for c in cells}
     for row in db.session.execute(stmt).mappings():
-        stored = {name: row[name] for name in values.VALUE_FIELDS}
-        answer = row["answer"] or (
-            values.display_of(stored) if stored["value_kind"] is not None else None
-        )
         by_cell[(row["question_id"], row["source_id"])].claims.append(
-            CellClaim(row["id"], row["statement"], row["status"], answer)
+            CellClaim(row["id"], row["statement"], row["status"], _claim_answer(row))
         )
 
 
@@ -618,7 +634,8 @@ def cells_page(
     filters: MatrixFilter, *, after: tuple[int, int] | None = None, limit: int = 100
 ) -> tuple[list[CellRow], str | None]:
     """Up to ``limit`` cells after the cursor, each with its first claims, and the cursor of
-    the next page (None on the last). Four queries, whatever the data.
+    the next page (None on the last). Two queries whatever the data (one more for each
+    question or source the filter names).
 
     :raises InvalidInput: the filter names what does not exist, or the cursor no question.
     """
@@ -628,25 +645,56 @@ def cells_page(
         _check_cursor(Question, after[0], "after")
     page = found[:limit]
     if page:
-        _add_claims(page, CLAIMS_PER_CELL)
+        _add_first_claims(page)
     return page, (page[-1].cursor if len(found) > limit else None)
 
 
 def iter_cells(filters: MatrixFilter, *, batch: int | None = None) -> Iterator[list[CellRow]]:
-    """Every cell of the filter, with all its claims, ``batch`` (``BATCH``) cells at a time,
-    two queries a batch.
+    """Every cell of the filter with all its claims, ``batch`` (``BATCH``) cells at a time.
 
-    Check the filter with ``check_filter`` first: this reads only as it is iterated.
+    One query, its rows in the order of the cells (question text, question id, source id,
+    then the claims' place in the source), streamed (``yield_per``: a server-side cursor on
+    PostgreSQL), so one batch is in memory however many claims there are. Check the filter
+    with ``check_filter`` first: this reads only as it is iterated.
     """
     batch = batch or BATCH
-    cursor: tuple[int, int] | None = None
-    while True:
-        cells = _cells_after(filters, cursor, batch)
-        if not cells:
-            return
-        _add_claims(cells, None)
+    stmt = (
+        sa.select(
+            *_claim_columns(),
+            Question.text.label("question"),
+            Source.title,
+            Source.language,
+            _in_open_contradiction().label("disputed"),
+        )
+        .join(Question, Question.id == Claim.question_id)
+        .join(Source, Source.id == Claim.source_id)
+        .outerjoin(Answer, Answer.id == Claim.answer_id)
+        .where(*_live_claims(filters), *_question_terms(filters))
+        .order_by(Question.text, Question.id, Claim.source_id, Claim.start, Claim.id)
+    )
+    result = db.session.connection().execute(stmt, execution_options={"yield_per": batch})
+    cells: list[CellRow] = []
+    current: CellRow | None = None
+    for row in result.mappings():
+        key = (row["question_id"], row["source_id"])
+        if current is None or (current.question_id, current.source_id) != key:
+            if len(cells) >= batch:
+                yield cells
+                cells = []
+            current = CellRow(
+                row["question_id"],
+                row["question"],
+                row["source_id"],
+                row["title"],
+                row["language"],
+                0,
+                False,
+            )
+            cells.append(current)
+        current.claims.append(
+            CellClaim(row["id"], row["statement"], row["status"], _claim_answer(row))
+        )
+        current.count += 1
+        current.disputed = current.disputed or bool(row["disputed"])
+    if cells:
         yield cells
-        if len(cells) < batch:
-            return
-        last = cells[-1]
-        cursor = (last.question_id, last.source_id)
