@@ -162,11 +162,11 @@ def check_filter(filters: MatrixFilter) -> None:
 
 
 def _live() -> sa.ColumnElement[bool]:
-    """Not deleted, written so that SQLite cannot use it as an index term: with
-    ``is_deleted = 0`` (or ``IS 0``) its planner, without statistics, walks an index on
-    ``is_deleted`` (every live claim) for each question instead of the one on ``question_id``
-    (4.5 s instead of 20 ms to count 1,400 questions at 10k claims)."""
-    return Claim.is_deleted.is_not(True)
+    """Not deleted, written so that SQLite cannot use it as an index term (as
+    ``questions.services.question_counts`` does): with ``is_deleted IS 0`` its planner, without
+    statistics, walks an index on ``is_deleted`` (every live claim) for each question instead
+    of the one on ``question_id`` (4.5 s instead of 20 ms to count 1,400 questions at 10k)."""
+    return sa.func.coalesce(Claim.is_deleted, False).is_(False)
 
 
 def _live_claims(filters: MatrixFilter | None) -> list[sa.ColumnElement[bool]]:
