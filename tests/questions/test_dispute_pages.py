@@ -1,119 +1,22 @@
-"""The disputes page and API at two data sizes: summary counts, keyset pages, filters, a fixed
+"""The disputes page and API at two data two_sizes: summary counts, keyset pages, filters, a fixed
 number of statements and rows loaded by the page size, not by the data."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 from flask.testing import FlaskClient
 
-from bench.generate import generate
-from tests.conftest import BACKENDS, PASSWORD, QueryCounter
-from tracker import create_app
-from tracker.accounts import services as accounts
+from tests.conftest import QueryCounter
+from tests.support.sized import Data
 from tracker.accounts.models import Role
 from tracker.claims.models import Claim
-from tracker.core import db, migrate
-from tracker.questions import answers, disputes
+from tracker.core import db
 from tracker.questions.models import Contradiction
-
-
-@dataclass
-class Data:
-    app: Flask
-    claims: int
-
-    def client(self, role: Role = Role.viewer) -> FlaskClient:
-        client = self.app.test_client()
-        reply = client.post("/login", data={"username": role.value, "password": PASSWORD})
-        assert reply.status_code == 302
-        return client
-
-    def sql(self, text: str, **params: Any) -> list[Any]:
-        with self.app.app_context():
-            return list(db.session.execute(sa.text(text), params))
-
-    def expected(self) -> dict[str, set[int]]:
-        """What the page should list, worked out from the rows (not by the page's queries):
-        open current contradictions, less hand flags on a pair the tracker found too, and
-        live claims disputed by status or by evidence both ways."""
-        rows = self.sql(
-            "SELECT id, kind, state, claim_a_id, claim_b_id FROM contradictions WHERE is_current"
-        )
-        found = {(r.claim_a_id, r.claim_b_id) for r in rows if r.kind != "flagged"}
-        listed = [r for r in rows if r.kind != "flagged" or (r.claim_a_id, r.claim_b_id) not in found]
-        stances: dict[int, set[str]] = {}
-        for claim_id, stance in self.sql(
-            "SELECT claim_id, stance FROM evidence WHERE NOT is_deleted"
-        ):
-            stances.setdefault(claim_id, set()).add(stance)
-        disputed = {
-            r.id
-            for r in self.sql("SELECT id, status FROM claims WHERE NOT is_deleted")
-            if r.status == "disputed" or {"supports", "refutes"} <= stances.get(r.id, set())
-        }
-        return {
-            "open": {r.id for r in listed if r.state == "open"},
-            "decided": {r.id for r in listed if r.state != "open"},
-            "disputed_claims": disputed,
-            **{
-                f"kind:{kind}": {r.id for r in listed if r.state == "open" and r.kind == kind}
-                for kind in {r.kind for r in listed}
-            },
-        }
-
-
-def _fill(url: str, claims: int) -> Data:
-    migrate.upgrade(url)
-    generate(url, sources=max(4, claims // 40), claims=claims, seed=7, cross_source=True)
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
-    )
-    with app.app_context():
-        for role in (Role.viewer, Role.reviewer):
-            accounts.create_user(role.value, PASSWORD, role)
-        answers.propose_missing()
-        disputes.detect_all()
-        db.session.commit()
-        # A reviewer's flag on a pair the tracker also finds (shown with it), and one on a
-        # pair it does not (a dispute of its own).
-        found = db.session.scalars(
-            sa.select(Contradiction).where(Contradiction.kind != "flagged").limit(1)
-        ).one()
-        disputes.flag(found.claim_a_id, found.claim_b_id, "Told apart by hand too.", actor=None)
-        by_question: dict[int, list[int]] = {}
-        for claim_id, question_id in db.session.execute(
-            sa.select(Claim.id, Claim.question_id)
-            .where(Claim.question_id.is_not(None))
-            .order_by(Claim.id)
-        ):
-            by_question.setdefault(question_id, []).append(claim_id)
-        a, b = next(
-            (ids[0], ids[1])
-            for ids in by_question.values()
-            if len(ids) > 1 and not disputes.between(ids[0], ids[1])
-        )
-        disputes.flag(a, b, "Their accounts differ.", actor=None)
-        db.session.commit()
-    return Data(app, claims)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def sizes(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> Iterator[Any]:
-    """A database of 300 claims and one of 1,200, on one backend (their own: pages are
-    measured on data nobody else's test changes)."""
-    small = _fill(new_database(request.param), 300)
-    large = _fill(new_database(request.param), 1200)
-    yield small, large
-    for data in (small, large):
-        data.app.extensions["tracker.engine"].dispose()
 
 
 def _walk(client: FlaskClient, url: str) -> tuple[list[dict[str, Any]], int]:
@@ -135,8 +38,8 @@ def _key(item: dict[str, Any]) -> tuple[str, int]:
     return ("contradiction", item["id"])
 
 
-def test_paging_through_the_api_lists_every_dispute_once_and_the_counts_add_up(sizes):
-    for data in sizes:
+def test_paging_through_the_api_lists_every_dispute_once_and_the_counts_add_up(two_sizes):
+    for data in two_sizes:
         expected = data.expected()
         assert len(expected["open"]) > 20 and len(expected["disputed_claims"]) > 5  # real data
         client = data.client()
@@ -163,8 +66,8 @@ def test_paging_through_the_api_lists_every_dispute_once_and_the_counts_add_up(s
         assert len(runs) == len(set(runs))
 
 
-def test_the_page_shows_the_summary_then_a_page_of_cards(sizes):
-    small, _large = sizes
+def test_the_page_shows_the_summary_then_a_page_of_cards(two_sizes):
+    small, _large = two_sizes
     expected = small.expected()
     page = small.client().get("/disputes?per_page=5").text
     summary = page.split('aria-label="Summary"')[1].split("</section>")[0]
@@ -183,8 +86,8 @@ def test_the_page_shows_the_summary_then_a_page_of_cards(sizes):
     assert "← First page" in second
 
 
-def test_statements_do_not_grow_with_the_data(sizes):
-    small, large = sizes
+def test_statements_do_not_grow_with_the_data(two_sizes):
+    small, large = two_sizes
     assert large.claims == 4 * small.claims
 
     def cost(data: Data) -> dict[str, int]:  # statements by URL (ids as N)
@@ -224,7 +127,7 @@ def test_statements_do_not_grow_with_the_data(sizes):
     assert max(small_cost.values()) <= 16
 
 
-def test_rows_loaded_grow_with_the_page_size_not_with_the_data(sizes):
+def test_rows_loaded_grow_with_the_page_size_not_with_the_data(two_sizes):
     def loaded(data: Data, per_page: int) -> int:
         seen: Counter[str] = Counter()
 
@@ -244,15 +147,15 @@ def test_rows_loaded_grow_with_the_page_size_not_with_the_data(sizes):
         assert seen["Claim"] <= 2 * per_page and seen["Contradiction"] <= 2 * per_page
         return seen["Claim"] + seen["Contradiction"]
 
-    small, large = sizes
+    small, large = two_sizes
     assert loaded(small, 5) < loaded(small, 15)
     assert loaded(large, 5) < loaded(large, 15)
     # Four times the data, yet no more than the page size allows at either size.
     assert max(loaded(large, 15), loaded(small, 15)) <= 4 * 15
 
 
-def test_filters_narrow_the_cards_and_the_counts(sizes):
-    _small, large = sizes
+def test_filters_narrow_the_cards_and_the_counts(two_sizes):
+    _small, large = two_sizes
     expected = large.expected()
     client = large.client()
     kind = max((k for k in expected if k.startswith("kind:")), key=lambda k: len(expected[k]))
@@ -283,8 +186,8 @@ def test_filters_narrow_the_cards_and_the_counts(sizes):
     assert items and {i["question"]["id"] for i in items} == {question_id}
 
 
-def test_a_decided_dispute_moves_from_open_to_decided(sizes):
-    small, _large = sizes
+def test_a_decided_dispute_moves_from_open_to_decided(two_sizes):
+    small, _large = two_sizes
     reviewer = small.client(Role.reviewer)
     first = reviewer.get("/api/v1/disputes?kind=verdict&per_page=1").json
     row = first["items"][0]
@@ -303,8 +206,8 @@ def test_a_decided_dispute_moves_from_open_to_decided(sizes):
     assert f'href="/contradictions/{row["id"]}' in page and "Different periods." in page
 
 
-def test_each_dispute_has_its_own_page_with_its_decision_form(sizes):
-    small, _large = sizes
+def test_each_dispute_has_its_own_page_with_its_decision_form(two_sizes):
+    small, _large = two_sizes
     row = small.client().get("/api/v1/disputes?per_page=1").json["items"][0]
     viewer_page = small.client().get(f"/contradictions/{row['id']}")
     assert viewer_page.status_code == 200
@@ -332,8 +235,8 @@ def test_each_dispute_has_its_own_page_with_its_decision_form(sizes):
         ("per_page=0", "per_page", "per_page must be between 1 and 500."),
     ],
 )
-def test_bad_filters_are_refused_with_a_message_and_kept(sizes, query, field, message):
-    small, _large = sizes
+def test_bad_filters_are_refused_with_a_message_and_kept(two_sizes, query, field, message):
+    small, _large = two_sizes
     client = small.client()
     api = client.get(f"/api/v1/disputes?{query}")
     assert api.status_code == 400
@@ -346,8 +249,8 @@ def test_bad_filters_are_refused_with_a_message_and_kept(sizes, query, field, me
         assert re.search(rf'has-error">[^<]*<label for="{field}"', page.text)
 
 
-def test_the_cli_prints_every_dispute_a_page_at_a_time(sizes):
-    small, _large = sizes
+def test_the_cli_prints_every_dispute_a_page_at_a_time(two_sizes):
+    small, _large = two_sizes
     expected = small.expected()
     result = small.app.test_cli_runner().invoke(args=["disputes"])
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ from tracker.audit.models import AuditAction
 from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
-from tracker.core.pagination import Page
+from tracker.core.pagination import Page, paginate
 from tracker.entities.models import ClaimEntity, Entity, EntityAlias, EntityKind, EntityRole
 from tracker.questions.models import Question
 from tracker.sources.models import Source
@@ -128,11 +128,23 @@ def find_entity(name: str) -> Entity | None:
     return alias.entity if alias is not None else None
 
 
-def list_entities() -> list[Entity]:
-    return list(
-        db.session.scalars(
-            sa.select(Entity).options(selectinload(Entity.aliases)).order_by(Entity.name)
+def list_entities(page: int = 1, per_page: int = 50, q: str | None = None) -> Page[Entity]:
+    """A page of entities by name, with their aliases; `q` finds a name in any of its
+    spellings (traditional and simplified Chinese alike). COUNT, page and aliases: three
+    queries whatever the number of entities."""
+    stmt = sa.select(Entity)
+    if q and q.strip():
+        stmt = stmt.where(
+            Entity.id.in_(
+                sa.select(EntityAlias.entity_id).where(
+                    EntityAlias.alias_key.contains(search_key(q.strip()), autoescape=True)
+                )
+            )
         )
+    return paginate(
+        stmt.options(selectinload(Entity.aliases)).order_by(Entity.name, Entity.id),
+        page,
+        per_page,
     )
 
 
@@ -217,35 +229,39 @@ def relink_claims_naming(keys: set[str]) -> int:
 
 
 @dataclass(frozen=True)
-class EntityClaims:
-    entity: Entity
-    #: Claims the entity makes as speaker, and claims about it (subject or mention).
-    said: list[Claim]
-    about: list[Claim]
+class ClaimPage:
+    """A keyset page of an entity's claims in one role, by claim id."""
+
+    items: list[Claim]
+    total: int
+    #: The last id shown when there are more (pass it as `after`), else None.
+    next_after: int | None
 
 
-def entity_claims(entity_id: int) -> EntityClaims:
-    """Everything an entity said and everything said about it, across sources and languages."""
-    entity = get_entity(entity_id)
-    roles: dict[int, set[EntityRole]] = defaultdict(set)
-    for claim_id, role in db.session.execute(
-        sa.select(ClaimEntity.claim_id, ClaimEntity.role).where(ClaimEntity.entity_id == entity_id)
-    ):
-        roles[claim_id].add(role)
-    claims = list(
+def entity_claim_page(
+    entity_id: int, *, said: bool, after: int | None = None, per_page: int = 50
+) -> ClaimPage:
+    """The claims an entity said (or that are about it), `per_page` at a time after the claim
+    id `after`: a COUNT, a page and its sources, evidence and answers, whatever the data."""
+    live = sa.and_(Claim.id.in_(_in_role(entity_id, said)), Claim.is_deleted.is_(False))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live)) or 0
+    stmt = sa.select(Claim).where(live)
+    if after is not None:
+        stmt = stmt.where(Claim.id > after)
+    rows = list(
         db.session.scalars(
-            sa.select(Claim)
-            .where(Claim.id.in_(roles), Claim.is_deleted.is_(False))
-            .options(
+            stmt.options(
                 selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
                 selectinload(Claim.evidence),
+                selectinload(Claim.answer),
             )
-            .order_by(Claim.question_id, Claim.source_id, Claim.start)
+            .order_by(Claim.id)
+            .limit(per_page + 1)
         )
     )
-    said = [c for c in claims if EntityRole.speaker in roles[c.id]]
-    about = [c for c in claims if roles[c.id] - {EntityRole.speaker}]
-    return EntityClaims(entity, said, about)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return ClaimPage(rows, total, rows[-1].id if more else None)
 
 
 #: On an entity's page: questions a page, and claims shown under each question.
