@@ -3,10 +3,11 @@ peak memory, and the ratio to the page's bare query.
 
 It fills a fresh database (a new SQLite file; a throwaway PostgreSQL server with ``--postgres``)
 with ``bench/generate.py`` claims with their cross-source part (entities, questions, values;
-``generate.py --cross-source``, 10 claims a source), runs ``detect_all()`` to find the
-contradictions, then makes ``--edits`` changes through the services as an editor (status,
-assignee, evidence, statement), so the history has rows and the disputes follow the edits. Then,
-logged in as a viewer through Flask's test client, it times each page of ``PAGES``, and each later
+``generate.py --cross-source``, 10 claims a source), proposes the answers of the grouped claims
+(``answers.propose_missing()``: generate.py writes values, not answers) and runs ``detect_all()``
+to find the contradictions, as ``tracker disputes --recompute`` does, then makes ``--edits``
+changes through the services as an editor (status, assignee, evidence, statement), so the history
+has rows and the disputes follow the edits. Then, logged in as a viewer through Flask's test client, it times each page of ``PAGES``, and each later
 page a page links to (its "next" links in the HTML, its next cursor or page in the JSON: parsed
 from the response, never built here).
 
@@ -71,7 +72,7 @@ from tracker.claims import services as claims  # noqa: E402
 from tracker.claims.models import Claim, ClaimStatus  # noqa: E402
 from tracker.core import db, migrate  # noqa: E402
 from tracker.entities.models import ClaimEntity, Entity  # noqa: E402
-from tracker.questions import disputes  # noqa: E402
+from tracker.questions import answers, disputes  # noqa: E402
 from tracker.questions.models import ConflictState, Contradiction, Question  # noqa: E402
 from tracker.sources.models import Source  # noqa: E402
 
@@ -513,8 +514,14 @@ def make_history(app: Flask, edits: int, seed: int = SEED) -> int:
     with app.app_context():
         editor = accounts.create_user("bench-editor", PASSWORD, Role.editor)
         db.session.commit()
-        reviewers = list(db.session.scalars(sa.select(User.id).where(User.role != Role.viewer)))
-        ids = list(db.session.scalars(sa.select(Claim.id).where(Claim.is_deleted.is_(False))))
+        reviewers = list(
+            db.session.scalars(sa.select(User.id).where(User.role != Role.viewer).order_by(User.id))
+        )
+        ids = list(
+            db.session.scalars(
+                sa.select(Claim.id).where(Claim.is_deleted.is_(False)).order_by(Claim.id)
+            )
+        )
     picked = rng.sample(ids, min(edits, len(ids)))
     for n, claim_id in enumerate(picked):
         with app.app_context():
@@ -564,6 +571,10 @@ def prepare(url: str, size: int, edits: int) -> tuple[Flask, Targets, list[str]]
     )
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     with app.app_context():
+        # generate.py writes values but no answers: propose them, as `tracker disputes
+        # --recompute` does, so the disputes between answers are there as in use.
+        proposing, proposed = timed(answers.propose_missing)
+        db.session.commit()
         detection, _ = timed(lambda: (disputes.detect_all(), db.session.commit()))
     history, made = timed(lambda: make_history(app, edits))
     with app.app_context():
@@ -596,7 +607,8 @@ def prepare(url: str, size: int, edits: int) -> tuple[Flask, Targets, list[str]]
             f"{count(sa.select(Entity.id)):,} entities, {count(current):,} current "
             f"contradictions ({count(current.where(_open_contradictions())):,} open), "
             f"{count(sa.select(AuditEntry.id)):,} history rows from {made:,} edits",
-            f"generated in {generation:.1f} s, detect_all() {detection:.1f} s, "
+            f"generated in {generation:.1f} s, {proposed:,} answers proposed in {proposing:.1f} s, "
+            f"detect_all() {detection:.1f} s, "
             f"edits {history:.1f} s; entity page: {entity_name} ({entity_claims:,} claims), "
             f"source page: #{source_id} ({source_claims:,} claims)",
         ]
