@@ -13,7 +13,8 @@ successful writes and the version increments the successful PATCHes.
 ``--disputes-share 0.10`` sends that share of the requests to the disputes (half to ``/disputes``,
 half to ``GET /api/v1/disputes``) and the rest in the mix above, in the same proportions. It
 implies ``--cross-source``: the data then has its cross-source part (entities, questions, values;
-``generate(cross_source=True)``) and ``detect_all()`` finds its contradictions before the run, so
+``generate(cross_source=True)``), the grouped claims get their proposed answers and
+``detect_all()`` finds the contradictions before the run (as ``tracker disputes --recompute``), so
 the disputes pages have what they would have in use; ``--cross-source`` alone gives the same data
 without the disputes traffic, to compare. The written claims are then claims in no question (the
 save of a grouped claim's statement rewrites its answer too: two version increments).
@@ -89,8 +90,10 @@ from tracker.core import db
 app = create_app({"DATABASE_URL": url, "SECRET_KEY": "load"})
 contradictions = None
 if cross_source:
-    from tracker.questions import disputes
+    from tracker.questions import answers, disputes
     with app.app_context():
+        answers.propose_missing()  # generate.py writes values, not answers
+        db.session.commit()
         contradictions = disputes.detect_all()
         db.session.commit()
 with app.app_context():

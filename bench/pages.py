@@ -7,9 +7,9 @@ with ``bench/generate.py`` claims with their cross-source part (entities, questi
 (``answers.propose_missing()``: generate.py writes values, not answers) and runs ``detect_all()``
 to find the contradictions, as ``tracker disputes --recompute`` does, then makes ``--edits``
 changes through the services as an editor (status, assignee, evidence, statement), so the history
-has rows and the disputes follow the edits. Then, logged in as a viewer through Flask's test client, it times each page of ``PAGES``, and each later
-page a page links to (its "next" links in the HTML, its next cursor or page in the JSON: parsed
-from the response, never built here).
+has rows and the disputes follow the edits. Then, logged in as a viewer through Flask's test
+client, it times each page of ``PAGES``, and each later page a page links to (its "next" links in
+the HTML, its next cursor or page in the JSON: parsed from the response, never built here).
 
 Each page runs in a process of its own, forked when the data is ready: one warm-up request, then
 the median of ``--repeat`` requests (a page whose warm-up takes over 10 s is not run again; that
@@ -28,7 +28,7 @@ the JSON), **bare ms** (the page's bare query, below), **ratio** (ms / bare ms) 
 The bare query of a page is one SELECT of all columns of the rows the page shows, with the page's
 filter and order, LIMIT the rows it shows (OFFSET the rows the page before showed, for a later
 page), executed and every row fetched through Core: no loader options, no other query, no
-template. So when a page learns to show fewer rows, its bare query follows. Per page: ``BARE``.
+template. So when a page learns to show fewer rows, its bare query follows. Per page: ``bare_*``.
 
 Run: .venv/bin/python bench/pages.py [--claims 10000] [--postgres | --database-url URL]
 [--pages matrix,disputes,...] [--repeat 5] [--timeout 60] [--memory-limit 4096] [--edits N]
