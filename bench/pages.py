@@ -569,7 +569,16 @@ def prepare(url: str, size: int, edits: int) -> tuple[Flask, Targets, list[str]]
             cross_source=True,
         )
     )
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            # A page that fails raises in its process (reported by name, MemoryError as
+            # "memory") rather than answering a bare 500.
+            "PROPAGATE_EXCEPTIONS": True,
+        }
+    )
     with app.app_context():
         # generate.py writes values but no answers: propose them, as `tracker disputes
         # --recompute` does, so the disputes between answers are there as in use.
