@@ -10,10 +10,20 @@ requests/s, p50/p95/p99 per kind of request, statuses, the server's memory (RSS 
 and its workers) before and after, and checks that the history rows written equal the
 successful writes and the version increments the successful PATCHes.
 
+``--disputes-share 0.10`` sends that share of the requests to the disputes (half to ``/disputes``,
+half to ``GET /api/v1/disputes``) and the rest in the mix above, in the same proportions. It
+implies ``--cross-source``: the data then has its cross-source part (entities, questions, values;
+``generate(cross_source=True)``), the grouped claims get their proposed answers and
+``detect_all()`` finds the contradictions before the run (as ``tracker disputes --recompute``), so
+the disputes pages have what they would have in use; ``--cross-source`` alone gives the same data
+without the disputes traffic, to compare. The written claims are then claims in no question (the
+save of a grouped claim's statement rewrites its answer too: two version increments).
+
 Use: ``.venv/bin/python bench/load.py [--clients 10|50] [--seconds 40] [--server waitress|gunicorn]
 [--workers 2 --threads 4] [--postgres | --database-url URL] [--claims 10000]
-[--app-root DIR]``. ``--app-root`` serves the code of another checkout (e.g. a ``git worktree`` of
-an older commit) to measure before and after a change on the same data.
+[--disputes-share 0.10] [--cross-source] [--app-root DIR]``. ``--app-root`` serves the code of
+another checkout (e.g. a ``git worktree`` of an older commit) to measure before and after a change
+on the same data.
 
 Traffic goes to 127.0.0.1 only, for a bounded time; the server is stopped at the end.
 """
@@ -39,36 +49,69 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.databases import fresh_database  # noqa: E402
 
 #: (kind, weight): what a reviewer does, roughly; writes are a quarter of the requests.
 MIX = [("queue", 30), ("claim page", 30), ("api list", 15), ("patch", 15), ("evidence", 10)]
+#: What ``--disputes-share`` adds, in equal parts.
+DISPUTES_KINDS = ["disputes", "disputes api"]
 WRITTEN_CLAIMS = 40
+
+
+def mix(disputes_share: float) -> list[tuple[str, float]]:
+    """MIX with `disputes_share` of the requests moved to the disputes page and API."""
+    if disputes_share <= 0:
+        return list(MIX)
+    total = sum(w for _, w in MIX)
+    rest = [(kind, w / total * (1 - disputes_share)) for kind, w in MIX]
+    return rest + [(kind, disputes_share / len(DISPUTES_KINDS)) for kind in DISPUTES_KINDS]
+
 
 SETUP = r"""
 import json, sys
 root, url, clients, claims, written = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+cross_source = sys.argv[6] == "1"
 sys.path.insert(0, root + "/bench")
 import sqlalchemy as sa
 from tracker.core import migrate
 migrate.upgrade(url)
 from generate import generate
-generate(url, sources=max(1, claims // 10), claims=claims, seed=1)
+if cross_source:
+    generate(url, sources=max(1, claims // 10), claims=claims, seed=1, cross_source=True)
+else:
+    generate(url, sources=max(1, claims // 10), claims=claims, seed=1)
 from tracker import create_app
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.claims.models import Claim
 from tracker.core import db
 app = create_app({"DATABASE_URL": url, "SECRET_KEY": "load"})
+contradictions = None
+if cross_source:
+    from tracker.questions import answers, disputes
+    with app.app_context():
+        answers.propose_missing()  # generate.py writes values, not answers
+        db.session.commit()
+        contradictions = disputes.detect_all()
+        db.session.commit()
 with app.app_context():
     tokens = []
     for n in range(clients):
         accounts.create_user(f"load{n}", "load password 123", Role.reviewer)
         tokens.append(accounts.create_token(f"load{n}"))
     db.session.commit()
+    # On cross-source data, claims in no question: saving the statement of a claim in one
+    # also rewrites its answer, a second version increment in the same save.
+    live = Claim.is_deleted.is_(False)
+    if cross_source:
+        live = sa.and_(live, Claim.question_id.is_(None))
     ids = list(db.session.scalars(
-        sa.select(Claim.id).where(Claim.is_deleted.is_(False)).order_by(Claim.id).limit(written)))
+        sa.select(Claim.id).where(live).order_by(Claim.id).limit(written)))
     last = db.session.scalar(sa.select(sa.func.max(Claim.id)))
-print(json.dumps({"tokens": tokens, "claim_ids": ids, "max_claim_id": last}))
+print(json.dumps({"tokens": tokens, "claim_ids": ids, "max_claim_id": last,
+                  "contradictions": contradictions}))
 """
 
 
@@ -156,10 +199,19 @@ def served(args: argparse.Namespace, url: str, port: int) -> Iterator[subprocess
 
 
 class Client(threading.Thread):
-    def __init__(self, n: int, port: int, token: str, setup: dict[str, Any], deadline: float):
+    def __init__(
+        self,
+        n: int,
+        port: int,
+        token: str,
+        setup: dict[str, Any],
+        deadline: float,
+        weights: list[tuple[str, float]] | None = None,
+    ):
         super().__init__(daemon=True)
         self.rng = random.Random(n)
         self.port, self.token, self.setup, self.deadline = port, token, setup, deadline
+        self.weights = weights or list(MIX)
         self.n = n
         self.conn: http.client.HTTPConnection | None = None
         self.latencies: dict[str, list[float]] = defaultdict(list)
@@ -196,7 +248,7 @@ class Client(threading.Thread):
         return status, None
 
     def run(self) -> None:
-        kinds, weights = zip(*MIX, strict=True)
+        kinds, weights = zip(*self.weights, strict=True)
         written = self.setup["claim_ids"]
         step = 0
         while time.monotonic() < self.deadline:
@@ -208,6 +260,10 @@ class Client(threading.Thread):
                 self.call(kind, "GET", f"/claims/{self.rng.randint(1, self.setup['max_claim_id'])}")
             elif kind == "api list":
                 self.call(kind, "GET", "/api/v1/claims?status=in_review&per_page=20")
+            elif kind == "disputes":
+                self.call(kind, "GET", "/disputes")
+            elif kind == "disputes api":
+                self.call(kind, "GET", "/api/v1/disputes")
             elif kind == "patch":
                 claim_id = self.rng.choice(written)
                 status, claim = self.call("api read", "GET", f"/api/v1/claims/{claim_id}")
@@ -270,6 +326,7 @@ def run(args: argparse.Namespace, url: str) -> int:
             str(args.clients),
             str(args.claims),
             str(WRITTEN_CLAIMS),
+            "1" if args.cross_source else "0",
         ],
         env=_env(args.app_root, url),
         cwd=args.app_root,
@@ -291,6 +348,13 @@ def run(args: argparse.Namespace, url: str) -> int:
         + f", {args.clients} clients, {args.seconds:g} s, {args.claims:,} claims "
         f"(set up in {time.perf_counter() - started:.1f} s), code from {args.app_root}"
     )
+    weights = mix(args.disputes_share)
+    if args.cross_source:
+        print(
+            f"disputes share: {args.disputes_share:.0%} of the requests (/disputes and "
+            f"/api/v1/disputes, half each) on cross-source data with "
+            f"{setup['contradictions']:,} current contradictions"
+        )
     port = _free_port()
     with served(args, url, port) as server:
         for token in setup["tokens"][:4]:  # warm up: templates, first queries, the pool
@@ -298,7 +362,8 @@ def run(args: argparse.Namespace, url: str) -> int:
         rss_before = _rss_kb(server.pid)
         deadline = time.monotonic() + args.seconds
         clients = [
-            Client(n, port, token, setup, deadline) for n, token in enumerate(setup["tokens"])
+            Client(n, port, token, setup, deadline, weights)
+            for n, token in enumerate(setup["tokens"])
         ]
         began = time.perf_counter()
         for client in clients:
@@ -319,7 +384,7 @@ def run(args: argparse.Namespace, url: str) -> int:
     everything = [v for values in latencies.values() for v in values]
     print(f"{len(everything):,} requests in {elapsed:.1f} s: {len(everything) / elapsed:.1f} req/s")
     print(f"{'kind':12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
-    for kind in [k for k, _ in MIX] + ["api read"]:
+    for kind in [k for k, _ in weights] + ["api read"]:
         values = latencies.get(kind, [])
         by_status = ", ".join(f"{s}: {c}" for (k, s), c in sorted(statuses.items()) if k == kind)
         print(
@@ -366,19 +431,25 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=10_000, help="generated claims")
     parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
+    parser.add_argument(
+        "--disputes-share",
+        type=float,
+        default=0.0,
+        help="share of the requests (0-1) to /disputes and /api/v1/disputes (default 0)",
+    )
+    parser.add_argument(
+        "--cross-source",
+        action="store_true",
+        help="entities, questions and their contradictions in the data (implied by the above)",
+    )
     parser.add_argument("--app-root", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
+    if not 0 <= args.disputes_share < 1:
+        parser.error("--disputes-share is a share from 0 up to (not including) 1")
+    args.cross_source = args.cross_source or args.disputes_share > 0
     args.app_root = args.app_root.resolve()
-    if args.database_url:
-        return run(args, args.database_url)
-    if args.postgres:
-        sys.path.insert(0, str(ROOT))
-        from tests.support.postgres import running_server
-
-        with running_server() as pg:
-            return run(args, pg.create_database("tracker_load"))
-    with tempfile.TemporaryDirectory(prefix="tracker-load-") as tmp:
-        return run(args, f"sqlite:///{tmp}/tracker.db")
+    with fresh_database("tracker_load", postgres=args.postgres, url=args.database_url) as url:
+        return run(args, url)
 
 
 if __name__ == "__main__":

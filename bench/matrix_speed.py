@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
-from bench.queue_speed import StatementLog  # noqa: E402
+from bench.statements import StatementLog  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.accounts import services as accounts  # noqa: E402

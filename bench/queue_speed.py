@@ -4,7 +4,8 @@ For each backend: migrate, fill with bench/generate.py, log in as a reviewer thr
 client, then time three pages (median of N runs after one warm-up): the first page in the
 default order, the last page, and a text search narrowed by status and language. For each it
 prints the server time of the whole page, the SQL statements it sent (BEGIN/COMMIT/SAVEPOINT
-not counted), the time those statements took in the driver, and the "bare" time of the same
+not counted), the time those statements took in the driver (execute plus fetching every row:
+bench/statements.py), and the "bare" time of the same
 rows: the COUNT plus the page SELECT of claim rows built from tracker.claims.queue.filtered()
 and SORTS, without loader options, template or other queries.
 Run: .venv/bin/python bench/queue_speed.py [--repeat N] [--no-postgres] [--statements]
@@ -16,8 +17,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +28,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from bench.generate import RARE_WORD, generate  # noqa: E402
+from bench.statements import StatementLog, timed  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.accounts import services as accounts  # noqa: E402
@@ -42,36 +42,6 @@ SOURCES = 10_000
 CLAIMS = 100_000
 PER_PAGE = 50
 PASSWORD = "bench password"
-NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-class StatementLog:
-    """Every statement sent to the engine while attached, with its driver time."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-        self.statements: list[tuple[str, float]] = []
-        self._started = 0.0
-
-    def _before(self, *_args: Any) -> None:
-        self._started = time.perf_counter()
-
-    def _after(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(NOT_COUNTED):
-            self.statements.append((statement, time.perf_counter() - self._started))
-
-    def __enter__(self) -> StatementLog:
-        sa.event.listen(self.engine, "before_cursor_execute", self._before)
-        sa.event.listen(self.engine, "after_cursor_execute", self._after)
-        return self
-
-    def __exit__(self, *_exc: Any) -> None:
-        sa.event.remove(self.engine, "before_cursor_execute", self._before)
-        sa.event.remove(self.engine, "after_cursor_execute", self._after)
-
-    @property
-    def sql_seconds(self) -> float:
-        return sum(t for _, t in self.statements)
 
 
 def bare_query(app: Flask, filters: queue.ClaimFilter, page: int) -> tuple[int, int]:
@@ -83,12 +53,6 @@ def bare_query(app: Flask, filters: queue.ClaimFilter, page: int) -> tuple[int, 
             base.order_by(*queue.SORTS[filters.sort]).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
         ).all()
     return int(total or 0), len(rows)
-
-
-def timed(run: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = run()
-    return time.perf_counter() - start, result
 
 
 def measure(url: str, repeat: int, show_statements: bool) -> dict[str, Any]:

@@ -37,7 +37,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
-from bench.queue_speed import StatementLog, timed  # noqa: E402
+from bench.statements import StatementLog, timed  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.claims import services as claims  # noqa: E402

@@ -176,3 +176,16 @@ def seed_text() -> Callable[[str], str]:
         return (SEEDS / name).read_text(encoding="utf-8")
 
     return read
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def two_sizes(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> Iterator[Any]:
+    """Databases of 300 and 1,200 generated claims on one backend, their own (not inside the
+    rolled-back transaction of `app`): for pages measured at two data sizes."""
+    from tests.support.sized import fill
+
+    small = fill(new_database(request.param), 300)
+    large = fill(new_database(request.param), 1200)
+    yield small, large
+    for data in (small, large):
+        data.app.extensions["tracker.engine"].dispose()

@@ -18,6 +18,8 @@ def defaults() -> dict[str, Any]:
         "MAX_SOURCE_BYTES": 2 * 1024 * 1024,
         "PAGE_SIZE": 50,
         "API_MAX_PAGE_SIZE": 500,
+        # Dispute cards a page of /disputes shows (each has two claims and a decision form).
+        "DISPUTES_PER_PAGE": 20,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

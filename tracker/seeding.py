@@ -74,9 +74,7 @@ def load_seeds(seed_dir: Path = SEED_DIR) -> SeedReport:
         added[item["key"]] = _seed_claim(item, source_ids)
         report.claims_added += 1
     _seed_questions(seed_dir / "questions.json", items, added, report)
-    report.open_disputes = sum(
-        len(group.contradictions) + len(group.disputed_claims) for group in disputes.list_disputes()
-    )
+    report.open_disputes = disputes.dispute_summary(disputes.DisputeFilter()).matching
     return report
 
 

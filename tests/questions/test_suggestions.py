@@ -45,8 +45,8 @@ def test_a_new_claim_is_offered_the_question_of_a_claim_about_the_same_fact(
 
 def test_names_match_across_scripts_and_languages(app_ctx, claim_on, people):
     zh = claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk has sued OpenAI again.")
-    linked = entities.entity_claims(people["musk"])
-    assert zh in [c.id for c in linked.about]
+    linked = entities.entity_claim_page(people["musk"], said=False)
+    assert zh in [c.id for c in linked.items]
     # A name written in simplified Chinese resolves to the same person.
     assert entities.find_entity("马斯克").id == people["musk"]
     assert entities.alias_index().resolve("Elon Musk (lawsuit)") == people["musk"]
@@ -61,9 +61,9 @@ def test_accepting_a_pair_without_a_question_needs_one(app_ctx, claim_on, people
         suggestions.accept_claim(a, b, actor=None)
     question = suggestions.accept_claim(a, b, actor=None, question_text=MONEY, answer_kind="money")
     assert question.text == MONEY
-    musk = entities.entity_claims(people["musk"])
-    assert {c.id for c in musk.about} >= {a, b}
-    assert all(c.question_id == question.id for c in musk.about if c.id in (a, b))
+    musk = entities.entity_claim_page(people["musk"], said=False)
+    assert {c.id for c in musk.items} >= {a, b}
+    assert all(c.question_id == question.id for c in musk.items if c.id in (a, b))
 
 
 def test_statement_similarity_ignores_case_and_chinese_script():

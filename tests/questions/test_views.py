@@ -82,7 +82,10 @@ def test_deciding_a_dispute_in_the_browser_is_recorded_and_refusals_keep_the_rat
     )
     assert wrong_claim.status_code == 400
     assert "one of the two" in wrong_claim.text and rationale in wrong_claim.text
-    assert "<h1>Disputes</h1>" in wrong_claim.text  # back on the page it came from
+    # The dispute's own page, its form open with what was typed, and a way back to the list.
+    assert f"<h1>Contradiction #{row}</h1>" in wrong_claim.text
+    assert "<details open>" in wrong_claim.text
+    assert 'href="/disputes">← Back' in wrong_claim.text
 
     done = client.post(
         f"/contradictions/{row}",

@@ -36,11 +36,11 @@ SORT_LABELS = {
 }
 UNASSIGNED = 0
 #: A user or source id in a query string: ASCII digits (``str.isdigit`` also takes "²", which
-#: ``int`` refuses), and see ``_is_id``.
+#: ``int`` refuses), and see ``is_id``.
 _ID = re.compile(r"[0-9]{1,10}")
 
 
-def _is_id(text: str) -> bool:
+def is_id(text: str) -> bool:
     """Whether `text` is an id a column can hold (the database fails on larger ones)."""
     return bool(_ID.fullmatch(text)) and int(text) <= MAX_INTEGER
 
@@ -87,11 +87,11 @@ def filter_from_args(
     elif assignee == "none":
         assignee_id = UNASSIGNED
     elif assignee:
-        if not _is_id(assignee):
+        if not is_id(assignee):
             raise InvalidInput("assignee is a user id, 'me' or 'none'.", {"assignee": "invalid"})
         assignee_id = int(assignee)
     source_id = args.get("source_id", "").strip()
-    if source_id and not _is_id(source_id):
+    if source_id and not is_id(source_id):
         raise InvalidInput("source_id must be a whole number.", {"source_id": "invalid"})
     deleted = args.get("deleted") or args.get("include_deleted") or ""
     return ClaimFilter(

@@ -16,7 +16,7 @@ from tracker.audit.models import AuditAction
 from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
-from tracker.core.pagination import Page
+from tracker.core.pagination import Page, paginate
 from tracker.entities.models import ClaimEntity, Entity, EntityAlias, EntityKind, EntityRole
 from tracker.questions.models import Question
 from tracker.sources.models import Source
@@ -128,11 +128,23 @@ def find_entity(name: str) -> Entity | None:
     return alias.entity if alias is not None else None
 
 
-def list_entities() -> list[Entity]:
-    return list(
-        db.session.scalars(
-            sa.select(Entity).options(selectinload(Entity.aliases)).order_by(Entity.name)
+def list_entities(page: int = 1, per_page: int = 50, q: str | None = None) -> Page[Entity]:
+    """A page of entities by name, with their aliases; `q` finds a name in any of its
+    spellings (traditional and simplified Chinese alike). COUNT, page and aliases: three
+    queries whatever the number of entities."""
+    stmt = sa.select(Entity)
+    if q and q.strip():
+        stmt = stmt.where(
+            Entity.id.in_(
+                sa.select(EntityAlias.entity_id).where(
+                    EntityAlias.alias_key.contains(search_key(q.strip()), autoescape=True)
+                )
+            )
         )
+    return paginate(
+        stmt.options(selectinload(Entity.aliases)).order_by(Entity.name, Entity.id),
+        page,
+        per_page,
     )
 
 
@@ -217,35 +229,39 @@ def relink_claims_naming(keys: set[str]) -> int:
 
 
 @dataclass(frozen=True)
-class EntityClaims:
-    entity: Entity
-    #: Claims the entity makes as speaker, and claims about it (subject or mention).
-    said: list[Claim]
-    about: list[Claim]
+class ClaimPage:
+    """A keyset page of an entity's claims in one role, by claim id."""
+
+    items: list[Claim]
+    total: int
+    #: The last id shown when there are more (pass it as `after`), else None.
+    next_after: int | None
 
 
-def entity_claims(entity_id: int) -> EntityClaims:
-    """Everything an entity said and everything said about it, across sources and languages."""
-    entity = get_entity(entity_id)
-    roles: dict[int, set[EntityRole]] = defaultdict(set)
-    for claim_id, role in db.session.execute(
-        sa.select(ClaimEntity.claim_id, ClaimEntity.role).where(ClaimEntity.entity_id == entity_id)
-    ):
-        roles[claim_id].add(role)
-    claims = list(
+def entity_claim_page(
+    entity_id: int, *, said: bool, after: int | None = None, per_page: int = 50
+) -> ClaimPage:
+    """The claims an entity said (or that are about it), `per_page` at a time after the claim
+    id `after`: a COUNT, a page and its sources, evidence and answers, whatever the data."""
+    live = sa.and_(Claim.id.in_(_in_role(entity_id, said)), Claim.is_deleted.is_(False))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live)) or 0
+    stmt = sa.select(Claim).where(live)
+    if after is not None:
+        stmt = stmt.where(Claim.id > after)
+    rows = list(
         db.session.scalars(
-            sa.select(Claim)
-            .where(Claim.id.in_(roles), Claim.is_deleted.is_(False))
-            .options(
+            stmt.options(
                 selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
                 selectinload(Claim.evidence),
+                selectinload(Claim.answer),
             )
-            .order_by(Claim.question_id, Claim.source_id, Claim.start)
+            .order_by(Claim.id)
+            .limit(per_page + 1)
         )
     )
-    said = [c for c in claims if EntityRole.speaker in roles[c.id]]
-    about = [c for c in claims if roles[c.id] - {EntityRole.speaker}]
-    return EntityClaims(entity, said, about)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return ClaimPage(rows, total, rows[-1].id if more else None)
 
 
 #: On an entity's page: questions a page, and claims shown under each question.
@@ -270,11 +286,15 @@ class RoleClaims:
     questions: Page[QuestionClaims]
 
 
-def _in_role(entity_id: int, said: bool) -> sa.Select[tuple[int]]:
+def _role_is(entity_id: int, said: bool) -> sa.ColumnElement[bool]:
     role = (
         ClaimEntity.role == EntityRole.speaker if said else ClaimEntity.role != EntityRole.speaker
     )
-    return sa.select(ClaimEntity.claim_id).where(ClaimEntity.entity_id == entity_id, role)
+    return sa.and_(ClaimEntity.entity_id == entity_id, role)
+
+
+def _in_role(entity_id: int, said: bool) -> sa.Select[tuple[int]]:
+    return sa.select(ClaimEntity.claim_id).where(_role_is(entity_id, said))
 
 
 def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClaims:
@@ -282,12 +302,15 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
     by question text with ungrouped claims last, each with its claim count and its first
     claims. A fixed number of queries, loading only what the page shows."""
     live = sa.and_(Claim.id.in_(_in_role(entity_id, said)), Claim.is_deleted.is_(False))
-    total_claims = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live))
-    total_groups = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(sa.func.coalesce(Claim.question_id, 0)))).where(live)
-    )
-    groups = db.session.execute(
-        sa.select(Claim.question_id, sa.func.count())
+    # The page of questions and, by window functions over the same grouping, how many
+    # questions and claims there are in all: one pass over the entity's claims, not three.
+    rows = db.session.execute(
+        sa.select(
+            Claim.question_id,
+            sa.func.count(),
+            sa.func.count().over(),
+            sa.func.sum(sa.func.count()).over(),
+        )
         .select_from(Claim)
         .outerjoin(Question, Question.id == Claim.question_id)
         .where(live)
@@ -296,6 +319,18 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
         .limit(QUESTIONS_PER_PAGE)
         .offset((page - 1) * QUESTIONS_PER_PAGE)
     ).all()
+    if rows:
+        total_groups, total_claims = rows[0][2], int(rows[0][3])
+    elif page == 1:
+        total_groups = total_claims = 0
+    else:  # past the last page: count apart
+        total_claims = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live))
+        total_groups = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(sa.func.coalesce(Claim.question_id, 0)))).where(
+                live
+            )
+        )
+    groups = [(qid, count) for qid, count, _, _ in rows]
     ids = [qid for qid, _ in groups if qid is not None]
     questions = (
         {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
@@ -315,7 +350,20 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
         in_page = Claim.question_id.in_(ids) if ids else sa.false()
         if any(qid is None for qid, _ in groups):
             in_page = sa.or_(in_page, Claim.question_id.is_(None))
-        first = sa.select(Claim.id, place).where(live, in_page).subquery()
+        # Found from the page's questions (their index), each checked for the entity's role:
+        # not from all of the entity's claims, which may be tens of thousands.
+        in_role = (
+            sa.select(ClaimEntity.claim_id)
+            .where(ClaimEntity.claim_id == Claim.id, _role_is(entity_id, said))
+            .exists()
+        )
+        first = (
+            sa.select(Claim.id, place)
+            # coalesce(): so that SQLite (no statistics) reads the questions' index, not the
+            # index of every live claim.
+            .where(in_page, in_role, sa.func.coalesce(Claim.is_deleted, False).is_(False))
+            .subquery()
+        )
         for claim in db.session.scalars(
             sa.select(Claim)
             .join(first, first.c.id == Claim.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -18,12 +18,21 @@ from tracker.entities.forms import AliasForm, EntityForm
 bp = Blueprint("entities", __name__)
 
 
+def _index_page(form: EntityForm, status: int = 200) -> tuple[str, int]:
+    """A page of entities (a name filter `q`, in any spelling) and the form to add one."""
+    page_number, per_page = check_page_args(
+        request.args.get("page", 1),
+        request.args.get("per_page", current_app.config["PAGE_SIZE"]),
+        current_app.config["API_MAX_PAGE_SIZE"],
+    )
+    page = services.list_entities(page_number, per_page, request.args.get("q"))
+    return render_template("entities/index.html", page=page, form=form), status
+
+
 @bp.get("/entities")
 @require_role(Role.viewer)
-def index() -> str:
-    return render_template(
-        "entities/index.html", entities=services.list_entities(), form=EntityForm()
-    )
+def index() -> tuple[str, int]:
+    return _index_page(EntityForm())
 
 
 @bp.post("/entities")
@@ -45,7 +54,7 @@ def create() -> Response | tuple[str, int]:
         else:
             flash(f"Added {entity.name}.", "success")
             return redirect(url_for("entities.detail", entity_id=entity.id))
-    return render_template("entities/index.html", entities=services.list_entities(), form=form), 400
+    return _index_page(form, 400)
 
 
 @bp.get("/entities/<int:entity_id>")

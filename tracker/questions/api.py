@@ -267,7 +267,28 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                         },
                     },
                 },
-                "total": {"type": "integer"},
+                "total": {
+                    "type": "integer",
+                    "description": "How many the filter lists, over all its pages.",
+                },
+                "per_page": {"type": "integer"},
+                "next_cursor": nullable(
+                    {"type": "string", "description": "Pass as `after` for the next page."}
+                ),
+                "next": nullable({"type": "string", "description": "The next page's URL."}),
+                "summary": {
+                    "type": "object",
+                    "description": "Counts under the filter's source and question, all kinds.",
+                    "properties": {
+                        "open": {"type": "integer"},
+                        "open_by_kind": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer"},
+                        },
+                        "decided": {"type": "integer"},
+                        "disputed_claims": {"type": "integer"},
+                    },
+                },
             },
         },
         "Suggestions": {
@@ -339,7 +360,7 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
         },
         "MatrixCells": {
             "type": "object",
-            "required": ["items", "counts", "limit", "next"],
+            "required": ["items", "counts", "per_page", "next_cursor", "next"],
             "properties": {
                 "items": {
                     "type": "array",
@@ -392,10 +413,11 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
                         for n in ("questions", "sources", "matching_questions", "matching_sources")
                     },
                 },
-                "limit": {"type": "integer"},
-                "next": nullable(
-                    {"type": "string", "description": "Send as after for the next page."}
+                "per_page": {"type": "integer"},
+                "next_cursor": nullable(
+                    {"type": "string", "description": "Pass as `after` for the next page."}
                 ),
+                "next": nullable({"type": "string", "description": "The next page's URL."}),
             },
         },
     }
@@ -566,49 +588,93 @@ def question(question_id: int) -> Response:
 @bp.get("/disputes")
 @require_role(Role.viewer)
 def disputes_index() -> Response:
-    """Open contradictions and disputed claims, side by side.
+    """Open contradictions and disputed claims, side by side: summary counts, then one page.
+
+    Pages are keyset pages: follow `next` (or pass `next_cursor` as `after`) until it is null.
 
     ---
     parameters:
+      - {name: state, in: query, schema: {type: string, enum: [open, decided, all]},
+         description: "Which contradictions: open (the default), decided, or all."}
       - {name: all, in: query, schema: {type: string, enum: ["1"]}, description: Decided ones
-          too.}
+          too (the same as state=all).}
+      - {name: kind, in: query, schema: {type: string}, description: "A contradiction kind
+          (value, precision, verdict, evidence, flagged, answer, yes_no) or disputed_claim."}
+      - {name: source_id, in: query, schema: {type: integer}, description: Only disputes in
+          which a claim of this source takes part.}
+      - {name: question_id, in: query, schema: {type: integer}, description: Only this
+          question's.}
+      - {name: after, in: query, schema: {type: string}, description: The next_cursor of the
+          page before.}
+      - per_page
     responses:
       200:
-        description: The disputes.
+        description: One page of disputes.
         content: {application/json: {schema: Disputes}}
     """
+    filters, after = disputes.filter_from_args(request.args)
+    _, per_page = check_page_args(
+        1,
+        request.args.get("per_page", current_app.config["PAGE_SIZE"]),
+        current_app.config["API_MAX_PAGE_SIZE"],
+    )
+    disputes.filter_scope(filters)
+    summary = disputes.dispute_summary(filters)
+    page = disputes.dispute_page(filters, after, per_page)
+    questions_data: dict[int, dict[str, Any]] = {}
     items: list[dict[str, Any]] = []
-    for group in disputes.list_disputes(include_decided=request.args.get("all") == "1"):
-        question_data = question_json(group.question) if group.question else None
-        for row in group.contradictions:
+    for item in page.items:
+        question_data = None
+        if item.question is not None:
+            question_data = questions_data.setdefault(
+                item.question.id, question_json(item.question)
+            )
+        row = item.contradiction
+        if row is not None:
             items.append(
                 {
-                    **contradiction_json(row, group.claims),
-                    "also_flagged": [
-                        {"id": flag.id, "detail": flag.detail}
-                        for flag in group.also_flagged.get(row.id, [])
-                    ],
+                    **contradiction_json(row, item.claims),
+                    "also_flagged": [{"id": f.id, "detail": f.detail} for f in item.also_flagged],
                     "question": question_data,
                     "claims": [
-                        dispute_claim_json(group.claims[row.claim_a_id]),
-                        dispute_claim_json(group.claims[row.claim_b_id]),
+                        dispute_claim_json(item.claims[row.claim_a_id]),
+                        dispute_claim_json(item.claims[row.claim_b_id]),
                     ],
                 }
             )
-        for claim in group.disputed_claims:
+        elif item.claim is not None:
             items.append(
                 {
                     "id": None,
-                    "kind": "disputed_claim",
+                    "kind": disputes.DISPUTED_CLAIM,
                     "state": "open",
                     "question": question_data,
                     "detail": "status disputed"
-                    if claim.status.value == "disputed"
+                    if item.claim.status.value == "disputed"
                     else "evidence both supports and refutes it",
-                    "claims": [dispute_claim_json(claim)],
+                    "claims": [dispute_claim_json(item.claim)],
                 }
             )
-    return jsonify({"items": items, "total": len(items)})
+    cursor = str(page.next_cursor) if page.next_cursor else None
+    return jsonify(
+        {
+            "items": items,
+            "total": summary.matching,
+            "per_page": per_page,
+            "next_cursor": cursor,
+            "next": url_for(
+                "questions_api.disputes_index", **{**request.args.to_dict(), "after": cursor}
+            )
+            if cursor
+            else None,
+            "summary": {
+                "open": summary.open_contradictions,
+                "open_by_kind": {k.value: n for k, n in summary.open_by_kind.items()},
+                "decided": summary.decided,
+                "disputed_claims": summary.disputed_claims,
+            },
+        }
+    )
 
 
 @bp.post("/contradictions/<int:contradiction_id>")
@@ -970,6 +1036,7 @@ def accept_proposals(source_id: int) -> Response:
 def matrix_cells() -> Response:
     """Who said what: the cells with claims, by question text, question id, then source id.
 
+    Pages are keyset pages: follow `next` (or pass `next_cursor` as `after`) until it is null.
     ---
     parameters:
       - {name: q, in: query, schema: {type: string, maxLength: 200},
@@ -980,9 +1047,8 @@ def matrix_cells() -> Response:
       - {name: differ, in: query, schema: {type: string, enum: ["1", "0"]},
          description: Only questions with an open contradiction.}
       - {name: after, in: query, schema: {type: string, pattern: "^[0-9]+[.][0-9]+$"},
-         description: The cursor a page gave as next.}
-      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500},
-         description: "Cells a page (default 100)."}
+         description: The next_cursor of the page before.}
+      - per_page
     responses:
       200:
         description: One page of cells, and the cursor of the next.
@@ -992,11 +1058,13 @@ def matrix_cells() -> Response:
     filters = who_said_what.parse_filter(
         args.get("q"), args.get("question_id"), args.getlist("source_id"), args.get("differ")
     )
-    limit = who_said_what.check_page_size(
-        args.get("limit"), 100, current_app.config["API_MAX_PAGE_SIZE"], "limit"
+    _, per_page = check_page_args(
+        1,
+        args.get("per_page", current_app.config["PAGE_SIZE"]),
+        current_app.config["API_MAX_PAGE_SIZE"],
     )
-    cells, following = who_said_what.cells_page(
-        filters, after=who_said_what.parse_cell_cursor(args.get("after")), limit=limit
+    cells, cursor = who_said_what.cells_page(
+        filters, after=who_said_what.parse_cell_cursor(args.get("after")), limit=per_page
     )
     counts = who_said_what.matrix_counts(filters)
     return jsonify(
@@ -1025,7 +1093,10 @@ def matrix_cells() -> Response:
                 "matching_questions": counts.matching_questions,
                 "matching_sources": counts.matching_sources,
             },
-            "limit": limit,
-            "next": following,
+            "per_page": per_page,
+            "next_cursor": cursor,
+            "next": url_for("questions_api.matrix_cells", **{**args.to_dict(), "after": cursor})
+            if cursor
+            else None,
         }
     )

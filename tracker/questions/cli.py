@@ -50,19 +50,23 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
         current = disputes.detect_all()
         db.session.commit()
         click.echo(f"{current} current contradiction(s) after recomputing.")
-    groups = disputes.list_disputes(include_decided=include_decided)
     width = max(40, min(shutil.get_terminal_size((120, 20)).columns, 160))
     column = (width - 7) // 2
     open_count = decided = 0
-    for group in groups:
-        click.echo("=" * width)
-        click.echo(group.question.text if group.question else "(not grouped into a question)")
-        for row in group.contradictions:
+    filters = disputes.DisputeFilter(state="all" if include_decided else "open")
+    shown_question: object = False  # the question whose heading was printed last
+    for item in disputes.iter_disputes(filters):
+        if item.cursor.question_key != shown_question:
+            shown_question = item.cursor.question_key
+            click.echo("=" * width)
+            click.echo(item.question.text if item.question else "(not grouped into a question)")
+        row = item.contradiction
+        if row is not None:
             if row.state == ConflictState.open:
                 open_count += 1
             else:
                 decided += 1
-            a, b = group.claims[row.claim_a_id], group.claims[row.claim_b_id]
+            a, b = item.claims[row.claim_a_id], item.claims[row.claim_b_id]
             proposed = row.kind.is_about_answers and not (
                 a.is_answer_confirmed and b.is_answer_confirmed
             )
@@ -70,7 +74,7 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
             click.echo(f"-- #{row.id} {row.kind.label} [{row.state.value}]{mark}: {row.detail}")
             if row.state != ConflictState.open and row.resolution:
                 click.echo(f"   decided: {row.resolution}")
-            for flag in group.also_flagged.get(row.id, []):
+            for flag in item.also_flagged:
                 click.echo(f"   also flagged by hand (#{flag.id}): {flag.detail}")
             left = _side(a, column)
             right = _side(b, column)
@@ -78,10 +82,10 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
                 l_text = left[i] if i < len(left) else ""
                 r_text = right[i] if i < len(right) else ""
                 click.echo(f"  {_pad(l_text, column)} | {r_text}")
-        for claim in group.disputed_claims:
+        elif item.claim is not None:
             open_count += 1
-            click.echo(f"-- disputed claim #{claim.id} ({claim.status.label})")
-            for line in _side(claim, width - 4):
+            click.echo(f"-- disputed claim #{item.claim.id} ({item.claim.status.label})")
+            for line in _side(item.claim, width - 4):
                 click.echo(f"  {line}")
     click.echo(
         f"{open_count} open dispute(s)." + (f" {decided} decided." if include_decided else "")

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.questions.models import AnswerKind, ConflictState
+from tracker.questions.models import AnswerKind, ConflictKind, ConflictState
 
 KIND_CHOICES = [SelectChoice(k.value, k.label) for k in AnswerKind]
 
@@ -88,3 +88,33 @@ class GroupingForm(FlaskForm):
     """The claims of a source to put in their proposed questions: "claim:question" pairs."""
 
     accept = SelectMultipleField("Accept", validate_choice=False)
+
+
+class DisputeFilterForm(FlaskForm):
+    """The filters above the dispute cards (a GET form, so a filtered page is a link)."""
+
+    class Meta:
+        csrf = False  # a GET search form
+
+    state = SelectField(
+        "Show",
+        choices=[
+            SelectChoice("open", "Open"),
+            SelectChoice("decided", "Decided"),
+            SelectChoice("all", "Open and decided"),
+        ],
+        default="open",
+        validate_choice=False,
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[
+            SelectChoice("", "Every kind"),
+            *(SelectChoice(k.value, k.label) for k in ConflictKind),
+            SelectChoice("disputed_claim", "Disputed claims"),
+        ],
+        default="",
+        validate_choice=False,
+    )
+    source_id = StringField("Source #", validators=[Optional(), Length(max=12)])
+    question_id = StringField("Question #", validators=[Optional(), Length(max=12)])

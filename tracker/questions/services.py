@@ -175,7 +175,12 @@ def question_counts(question_ids: list[int]) -> dict[int, tuple[int, int]]:
         sa.select(
             Claim.question_id, sa.func.count(Claim.id), sa.func.count(sa.distinct(Claim.source_id))
         )
-        .where(Claim.question_id.in_(question_ids), Claim.is_deleted.is_(False))
+        # coalesce(): SQLite has no statistics and would read every live claim through the
+        # is_deleted index instead of the page's questions through theirs.
+        .where(
+            Claim.question_id.in_(question_ids),
+            sa.func.coalesce(Claim.is_deleted, False).is_(False),
+        )
         .group_by(Claim.question_id)
     ).all()
     return {qid: (claims, sources) for qid, claims, sources in rows}

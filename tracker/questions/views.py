@@ -20,6 +20,7 @@ from tracker.questions import services as questions
 from tracker.questions.forms import (
     ClaimQuestionForm,
     DecisionForm,
+    DisputeFilterForm,
     FlagForm,
     GroupingForm,
     MatrixFilterForm,
@@ -34,8 +35,10 @@ bp = Blueprint("questions", __name__)
 
 
 def _back(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    """Where the form's `next` (or the link's) says to go back to: a path on this site."""
+    target = request.form.get("next") or request.args.get("next", "")
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if local else default
 
 
 def _run(action, success: str, back: str) -> Response:  # type: ignore[no-untyped-def]
@@ -128,13 +131,47 @@ def _question_page(question_id: int, status: int = 200) -> tuple[str, int]:
 
 
 def _disputes_page(status: int = 200) -> tuple[str, int]:
-    include_decided = request.args.get("all") == "1"
-    groups = disputes.list_disputes(include_decided=include_decided)
+    """Summary counts, then one page of dispute cards under the filter the URL asks for."""
+    form = DisputeFilterForm(request.args)
+    try:
+        filters, after = disputes.filter_from_args(request.args)
+        _, per_page = check_page_args(
+            1,
+            request.args.get("per_page", current_app.config["DISPUTES_PER_PAGE"]),
+            current_app.config["API_MAX_PAGE_SIZE"],
+        )
+        scope = disputes.filter_scope(filters)
+    except TrackerError as exc:
+        field = getattr(form, next(iter(exc.fields), ""), None)
+        if field is not None:
+            field.errors = [exc.message]
+        else:
+            flash(exc.message, "danger")
+        return render_template("questions/disputes.html", form=form, page=None), 400
+    page = disputes.dispute_page(filters, after, per_page)
     return render_template(
         "questions/disputes.html",
-        groups=groups,
-        resolve_forms=_resolve_forms([row for g in groups for row in g.contradictions]),
-        include_decided=include_decided,
+        form=form,
+        filters=filters,
+        scope=scope,
+        summary=disputes.dispute_summary(filters),
+        page=page,
+        resolve_forms=_resolve_forms([d.contradiction for d in page.items if d.contradiction]),
+        per_page=per_page,
+    ), status
+
+
+def _dispute_page(contradiction_id: int, status: int = 200) -> tuple[str, int]:
+    """One contradiction with its decision form; a refused decision comes back here, with
+    what was typed."""
+    dispute = disputes.get_dispute(contradiction_id)
+    assert dispute.contradiction is not None
+    return render_template(
+        "questions/dispute.html",
+        dispute=dispute,
+        form=_resolve_forms([dispute.contradiction])[contradiction_id],
+        back=_back(url_for("questions.disputes_page")),
+        open_form=status != 200,  # a refused decision: its form open, with what was typed
     ), status
 
 
@@ -159,9 +196,9 @@ def decide(contradiction_id: int) -> Response | tuple[str, int]:
     back = _back(url_for("questions.detail", question_id=row.question_id))
     question_id = row.question_id
     page = (
-        _disputes_page
-        if back.startswith("/disputes")
-        else lambda status: _question_page(question_id, status)
+        (lambda status: _question_page(question_id, status))
+        if back.startswith(f"/questions/{question_id}")
+        else lambda status: _dispute_page(row.id, status)
     )
     if not form.validate_on_submit():
         return _refused("Give a rationale for the decision.", page)
@@ -296,6 +333,12 @@ def decide_suggestion(claim_id: int, kind: str, target_id: int, decision: str) -
 @require_role(Role.viewer)
 def disputes_page() -> tuple[str, int]:
     return _disputes_page()
+
+
+@bp.get("/contradictions/<int:contradiction_id>")
+@require_role(Role.viewer)
+def dispute(contradiction_id: int) -> tuple[str, int]:
+    return _dispute_page(contradiction_id)
 
 
 @bp.get("/matrix")
