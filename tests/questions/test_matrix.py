@@ -177,16 +177,19 @@ def test_a_cell_shows_its_first_three_claims_and_how_many_more(client, auth, gri
     assert "2 questions answered by 2 sources." in page.text
 
 
-def _walk_page(client, url: str) -> Iterator[tuple[str, str]]:
-    """Every page of the matrix from ``url``: all pages of sources for each page of questions."""
+def _walk_page(client, url: str) -> Iterator[list[str]]:
+    """Every page of the matrix from ``url``: for each page of questions, its pages of
+    sources, as a reader follows the links."""
     while url:
         row_page = client.get(url)
         assert row_page.status_code == 200, row_page.text
         column_url: str | None = url
+        pages = []
         while column_url:
             page = client.get(column_url).text
-            yield column_url, page
+            pages.append(page)
             column_url = _link(page, "Next sources")
+        yield pages
         url = _link(row_page.text, "Next questions")  # type: ignore[assignment]
 
 
@@ -196,18 +199,45 @@ def test_paging_through_rows_and_columns_shows_every_cell_once(client, auth, gri
     auth.login(Role.viewer)
     seen: list[tuple[int, int]] = []
     shown_claims: dict[tuple[int, int], list[int]] = {}
-    pages = 0
-    for _url, page in _walk_page(client, "/matrix?per_page=3&sources_per_page=2"):
-        pages += 1
-        table = MatrixTable(page)
-        assert len(table.rows) <= 3 and len(table.columns) <= 2
-        for cell, shown in table.cells().items():
-            if not shown["silent"]:
-                seen.append(cell)
-                shown_claims[cell] = shown["claims"]
-    assert pages == 3 * 3  # 7 questions by 3, 5 sources by 2
+    row_pages = 0
+    for pages in _walk_page(client, "/matrix?per_page=3&sources_per_page=2"):
+        row_pages += 1
+        tables = [MatrixTable(page) for page in pages]
+        rows = list(tables[0].rows)
+        assert len(rows) <= 3 and all(list(t.rows) == rows for t in tables)
+        # The columns, page after page, are the sources answering these questions, by id.
+        columns = [sid for t in tables for sid in t.columns]
+        assert all(len(t.columns) <= 2 for t in tables)
+        assert columns == sorted({s for q, s in made.expected() if q in rows})
+        for table in tables:
+            for cell, shown in table.cells().items():
+                if not shown["silent"]:
+                    seen.append(cell)
+                    shown_claims[cell] = shown["claims"]
+    assert row_pages == 3  # 7 questions by 3
     assert sorted(seen) == sorted(made.expected())  # each once
     assert shown_claims == {cell: ids[:3] for cell, ids in made.cells.items()}
+
+
+def test_the_columns_are_the_sources_that_answer_the_questions_shown(client, auth, grid):
+    # Four articles; the first question is answered only by the last, the second by the first.
+    made = grid(2, 4, {(0, 3): 1, (1, 0): 2, (1, 1): 1})
+    q0, q1 = made.questions
+    auth.login(Role.viewer)
+    first = client.get("/matrix?per_page=1&sources_per_page=1").text
+    table = MatrixTable(first)
+    assert list(table.rows) == [q0] and table.columns == [made.sources[3]]
+    assert "Showing 1 question × 1 of the 1 source that answer it." in first
+    assert _link(first, "Next sources") is None
+    second = client.get(_link(first, "Next questions")).text
+    table = MatrixTable(second)
+    assert list(table.rows) == [q1] and table.columns == [made.sources[0]]
+    assert "× 1 of the 2 sources that answer it." in second
+    right = client.get(_link(second, "Next sources")).text
+    assert MatrixTable(right).columns == [made.sources[1]]
+    assert list(MatrixTable(right).rows) == [q1]
+    back = client.get(_link(right, "Previous questions")).text
+    assert MatrixTable(back).columns == [made.sources[3]]  # its own sources, from the first
 
 
 def test_previous_pages_come_back_the_same(client, auth, grid):

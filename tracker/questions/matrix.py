@@ -1,7 +1,7 @@
 """Who said what: for each question, what each source says, loading only what is shown.
 
-The page is paged by questions (rows, by text then id) and by sources (columns, by id), each
-by keyset, so a page deep into the matrix costs what the first one does. A cell shows its first
+The page is paged by questions (rows, by text then id) and by the sources that answer them
+(columns, by id), each by keyset, so a page deep into the matrix costs what the first one does. A cell shows its first
 claims and how many there are. The same cells, row after row, are streamed for the CSV export
 and paged for the API (keyset on the question's text and id, then the source's id).
 
@@ -287,6 +287,8 @@ class MatrixPage:
     #: Questions shown with an open contradiction.
     disputed: set[int]
     counts: Counts
+    #: How many sources answer this page's questions (its columns are some of them).
+    row_sources: int = 0
     #: Cursors for the pages around this one (None: there is none that way).
     next_after: int | None = None
     prev_before: int | None = None
@@ -298,13 +300,17 @@ class MatrixPage:
     position: dict[str, int] = field(default_factory=dict)
 
     def url_args(self, **changes: int | None) -> dict[str, str | int]:
-        """The query string of another page: this filter, this place on the other axis, and
-        ``changes`` on one axis (None drops a cursor: back to the first page)."""
+        """The query string of another page: this filter and ``changes`` to the cursors (None
+        drops one: back to the first page). Other sources keep these questions; other
+        questions start again at their first sources (the columns are the rows' sources)."""
         found: dict[str, str | int] = {**self.args, **self.position}
-        for axis in (("after", "before"), ("sources_after", "sources_before")):
-            if any(name in changes for name in axis):
-                for name in axis:
-                    found.pop(name, None)
+        drop: tuple[str, ...] = ()
+        if {"after", "before"} & changes.keys():
+            drop = ("after", "before", "sources_after", "sources_before")
+        elif {"sources_after", "sources_before"} & changes.keys():
+            drop = ("sources_after", "sources_before")
+        for name in drop:
+            found.pop(name, None)
         found.update({k: v for k, v in changes.items() if v is not None})
         return found
 
@@ -338,10 +344,25 @@ def _keyset_questions(
     )
 
 
+def _row_sources(filters: MatrixFilter, question_ids: list[int]) -> sa.Select[tuple[Source]]:
+    """The sources (chosen by the filter) that answer these questions: a page's columns."""
+    answering = sa.select(Claim.source_id).where(
+        Claim.question_id.in_(question_ids), *_live_claims(filters)
+    )
+    return sa.select(Source).where(Source.id.in_(answering))
+
+
 def _keyset_sources(
-    filters: MatrixFilter, after: int | None, before: int | None, limit: int
+    filters: MatrixFilter,
+    question_ids: list[int],
+    after: int | None,
+    before: int | None,
+    limit: int,
 ) -> tuple[list[Source], int | None, int | None]:
-    stmt = _columns(filters).options(load_only(Source.id, Source.title, Source.language))
+    """A page of the sources answering these questions, by id after or before a source."""
+    stmt = _row_sources(filters, question_ids).options(
+        load_only(Source.id, Source.title, Source.language)
+    )
     if after is not None:
         stmt = stmt.where(Source.id > after).order_by(Source.id)
     elif before is not None:
@@ -429,9 +450,10 @@ def matrix_page(
     per_page: int = QUESTIONS_PER_PAGE,
     sources_per_page: int = SOURCES_PER_PAGE,
 ) -> MatrixPage:
-    """One page of rows and columns of the matrix, in a fixed number of queries whatever the
-    data (two to four counts, the rows, the columns, the cells, the disputed rows; one more
-    for each question or source the filter names).
+    """One page of rows and columns of the matrix: questions in text order, and the sources
+    that answer them by id, each axis paged by keyset. A fixed number of queries whatever the
+    data (two to four counts, the rows, the columns and their count, the cells, the disputed
+    rows; one more for each question or source the filter names).
 
     :raises InvalidInput: the filter names what does not exist, both cursors of an axis are
         given, or a cursor names no question or source.
@@ -445,18 +467,24 @@ def matrix_page(
     check_filter(filters)
     counts = matrix_counts(filters)
     questions, next_after, prev_before = _keyset_questions(filters, after, before, per_page)
-    sources, sources_next, sources_prev = _keyset_sources(
-        filters, sources_after, sources_before, sources_per_page
-    )
+    question_ids = [q.id for q in questions]
+    sources: list[Source] = []
+    sources_next = sources_prev = None
+    row_sources = 0
+    if questions:
+        row_sources = _count(_row_sources(filters, question_ids))
+        sources, sources_next, sources_prev = _keyset_sources(
+            filters, question_ids, sources_after, sources_before, sources_per_page
+        )
     cursor = after if after is not None else before
     if not questions and cursor is not None:
         _check_cursor(Question, cursor, "after" if after is not None else "before")
     sources_cursor = sources_after if sources_after is not None else sources_before
-    if not sources and sources_cursor is not None:
+    if questions and not sources and sources_cursor is not None:
         name = "sources_after" if sources_after is not None else "sources_before"
         _check_cursor(Source, sources_cursor, name)
-    question_ids, source_ids = [q.id for q in questions], [s.id for s in sources]
-    cells = _page_cells(question_ids, source_ids) if questions and sources else {}
+    source_ids = [s.id for s in sources]
+    cells = _page_cells(question_ids, source_ids) if sources else {}
     args = filters.args()
     if per_page != QUESTIONS_PER_PAGE:
         args["per_page"] = str(per_page)
@@ -469,6 +497,7 @@ def matrix_page(
         cells=cells,
         disputed=disputed_questions(question_ids),
         counts=counts,
+        row_sources=row_sources,
         next_after=next_after,
         prev_before=prev_before,
         sources_next_after=sources_next,
