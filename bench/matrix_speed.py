@@ -7,7 +7,7 @@ the first page, a page deep into the questions (a keyset cursor 90% of the way),
 sources differ", a search by question words, and two sources side by side. For each it prints
 the server time, the SQL statements sent (BEGIN/COMMIT/SAVEPOINT not counted) and the size of
 the HTML. Then the whole CSV export, streamed: time, rows, bytes, and the peak of Python memory
-while streaming it (tracemalloc); and the API's first page of 100 cells.
+while streaming it (tracemalloc); and the API's first page (50 cells).
 Run: .venv/bin/python bench/matrix_speed.py [--repeat N] [--no-postgres] [--sizes 10000,100000]
 """
 
@@ -72,7 +72,7 @@ def measure(url: str, claims: int, repeat: int) -> dict[str, Any]:
         ("only where differ", "/matrix?differ=1"),
         ("question words", "/matrix?q=left+openai"),
         ("two sources", f"/matrix?source_id={two[0]},{two[1]}"),
-        ("API, 100 cells", "/api/v1/matrix"),
+        ("API, 50 cells", "/api/v1/matrix"),
     ]
     rows = []
     for label, path in pages:
