@@ -10,13 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
-from tracker.core import db
+from tracker.core import db, textsearch
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Source
-from tracker.sources.services import like_pattern
-from tracker.text.script import search_key
 
 #: status value that also matches claims whose evidence both supports and refutes them.
 DISPUTED = ClaimStatus.disputed.value
@@ -146,9 +144,7 @@ def filtered(filters: ClaimFilter) -> sa.Select[tuple[Claim]]:
             else Claim.assignee_id == filters.assignee_id
         )
     if filters.q and filters.q.strip():
-        stmt = stmt.where(
-            Claim.search_text.like(like_pattern(search_key(filters.q.strip())), escape="\\")
-        )
+        stmt = stmt.where(textsearch.contains(Claim.search_text, filters.q.strip()))
     return stmt
 
 
