@@ -35,7 +35,7 @@ def _sqlite_upgrade(table: str) -> None:
     index = f"{table}_search"
     op.execute(
         f"CREATE VIRTUAL TABLE {index} USING fts5(search_text, content='{table}',"
-        f" content_rowid='id', tokenize='trigram')"
+        f" content_rowid='id', tokenize='trigram case_sensitive 1')"
     )
     insert = f"INSERT INTO {index} (rowid, search_text) VALUES (new.id, new.search_text);"
     # An external-content FTS5 table forgets a row only when told its old text exactly.

@@ -1,18 +1,21 @@
 """Substring search over ``search_text`` columns, through a trigram index when it helps.
 
-The answer is always that of ``search_text LIKE '%key%'`` (``key`` is the query's
-``search_key``, its LIKE wildcards taken literally): the index only narrows the rows LIKE is
-tested on, and its results, their count and their order are those of the scan.
+The answer is always that of ``search_text LIKE '%key%'``, where ``key`` is the query's
+``search_key`` and LIKE's wildcards are taken literally: the same rows, so the same count and
+the same order whichever way they are found.
 
 - SQLite: an FTS5 table with the trigram tokenizer per searched table (``claims_search``,
-  ``sentences_search``, migration 0009, kept in step by triggers). A trigram phrase query
-  finds the rows that hold the key's trigrams one after the other, a superset of those
-  holding the key; LIKE then checks those rows only.
-- PostgreSQL: a pg_trgm GIN index on the column, which the planner uses for LIKE itself.
+  ``sentences_search``; migration 0009, kept in step by triggers). Its tokenizer is
+  case-sensitive, so a phrase of the key's trigrams, one after the other, is found exactly
+  where the key is a substring: the index answers alone. (The column holds ``search_key``
+  text, case-folded like the key, so SQLite's LIKE, which ignores ASCII case, finds the same.)
+- PostgreSQL: a pg_trgm GIN index on the column, which the planner uses for the LIKE itself
+  and rechecks.
 
-A key under three characters has no trigram (FTS5 finds nothing, and a GIN scan reads the
-whole index): those are scanned, as are, on SQLite, keys common enough that the scan wins
-(measured in ``bench/search_speed.py``).
+A key without a trigram the index knows falls back to the LIKE scan: under three characters
+on SQLite (FTS5 finds nothing); on PostgreSQL, without three word characters in a row (pg_trgm
+indexes words; without one of three characters a GIN scan reads the whole index, 4-10x slower
+than the scan). ``bench/search_speed.py`` measures both ways.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import enum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tracker.core import db
 from tracker.text.script import search_key
@@ -37,14 +41,14 @@ _FTS5_SHADOWS = ("data", "idx", "docsize", "config")
 
 
 class Strategy(enum.StrEnum):
-    #: The trigram index narrows the rows, LIKE checks them.
+    #: The trigram index finds the rows (SQLite), or lets the planner use it (PostgreSQL).
     index = "index"
     #: LIKE on every row the other conditions leave.
     scan = "scan"
 
 
 def is_search_index(name: str) -> bool:
-    """Whether a table or index is part of the search indexes (for Alembic's autogenerate,
+    """Whether a table or index belongs to the search indexes (for Alembic's autogenerate,
     which must neither create nor drop what the models do not declare)."""
     names = {*FTS_TABLES.values(), *TRGM_INDEXES.values()}
     names |= {f"{fts}_{shadow}" for fts in FTS_TABLES.values() for shadow in _FTS5_SHADOWS}
@@ -57,33 +61,56 @@ def like_pattern(key: str) -> str:
     return f"%{escaped}%"
 
 
-def choose(key: str) -> Strategy:
-    """How to search for `key` (already a ``search_key``): the index when it can answer."""
-    return Strategy.index if len(key) >= TRIGRAM else Strategy.scan
+def choose(key: str, dialect: str) -> Strategy:
+    """Whether the index can answer `key` (a ``search_key``) on `dialect`."""
+    if dialect == "sqlite":
+        return Strategy.index if len(key) >= TRIGRAM else Strategy.scan
+    return Strategy.index if _pg_word_run(key) else Strategy.scan
 
 
 def contains(
-    column: sa.orm.InstrumentedAttribute[str], query: str, strategy: Strategy | None = None
+    column: InstrumentedAttribute[str], query: str, strategy: Strategy | None = None
 ) -> sa.ColumnElement[bool]:
     """The condition "`column` contains `query`", ignoring case and traditional vs simplified
-    Chinese (the column holds ``search_key`` text); `strategy` overrides the choice."""
+    Chinese (the column holds ``search_key`` text).
+
+    `strategy` overrides the choice (for benchmarks and tests): the index on SQLite finds
+    nothing for a key under three characters.
+    """
     key = search_key(query)
-    strategy = strategy or choose(key)
-    like = column.like(like_pattern(key), escape="\\")
-    table: sa.Table = column.property.columns[0].table
     dialect = db.session.get_bind().dialect.name
+    strategy = strategy or choose(key, dialect)
+    table: sa.Table = column.property.columns[0].table
     if dialect == "sqlite":
-        if strategy is Strategy.scan or len(key) < TRIGRAM:
-            return like
-        return sa.and_(table.c.id.in_(_fts_rowids(table.name, key)), like)
-    if strategy is Strategy.scan:
-        # The index is on the column: an expression of it (the same text) keeps the planner off.
-        return column.concat("").like(like_pattern(key), escape="\\")
-    return like
+        if strategy is Strategy.index:
+            return table.c.id.in_(_fts_rowids(table.name, key))
+        return column.like(like_pattern(key), escape="\\")
+    if strategy is Strategy.index:
+        return column.like(like_pattern(key), escape="\\")
+    # The GIN index is on the column: an expression of it (the same text) keeps the planner
+    # from a full scan of the index.
+    return column.concat("").like(like_pattern(key), escape="\\")
 
 
 def _fts_rowids(table: str, key: str) -> sa.Select[Any]:
     fts = sa.table(FTS_TABLES[table], sa.column("rowid", sa.Integer), sa.column("search_text"))
-    # One FTS5 phrase: its trigrams in a row, every character literal but '"' (doubled).
+    # One FTS5 phrase: inside double quotes every character is literal but '"', doubled.
     phrase = '"' + key.replace('"', '""') + '"'
     return sa.select(fts.c.rowid).where(fts.c.search_text.match(phrase))
+
+
+def _pg_word_run(key: str) -> bool:
+    """Whether `key` has three characters in a row that pg_trgm takes for a word's.
+
+    pg_trgm splits text into words of letters and digits as the database's locale classifies
+    them; in a UTF-8 locale (``C.UTF-8``, ``en_US.UTF-8``) those are Python's ``isalnum``
+    ones, Chinese characters and umlauts included. (In a database with the ``C`` locale only
+    ASCII letters and digits count: a Chinese key would then read the whole index, slowly but
+    rightly.)
+    """
+    run = 0
+    for ch in key:
+        run = run + 1 if ch.isalnum() else 0
+        if run >= TRIGRAM:
+            return True
+    return False
