@@ -21,16 +21,24 @@ than the scan). ``bench/search_speed.py`` measures both ways.
 from __future__ import annotations
 
 import enum
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from tracker.core import db
 from tracker.text.script import search_key
 
 #: Characters of a trigram: shorter keys cannot use the index.
 TRIGRAM = 3
+#: SQLite: at most this many row ids found by the index are listed for the COUNT and the page.
+LISTED = 20_000
+#: SQLite: when the index finds at most this many rows, the page sorts them (bench/README.md).
+NARROW = 1_000
 #: The SQLite FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"claims": "claims_search", "sentences": "sentences_search"}
 #: The PostgreSQL GIN index of each searched table.
@@ -68,14 +76,29 @@ def choose(key: str, dialect: str) -> Strategy:
     return Strategy.index if _pg_word_run(key) else Strategy.scan
 
 
-def contains(
+@dataclass(frozen=True)
+class TextMatch:
+    """The condition "contains the query", and how to order the rows it finds."""
+
+    condition: sa.ColumnElement[bool]
+    #: The index found at most NARROW rows (SQLite): sorting them beats walking an index in
+    #: the page's order until enough of them turn up.
+    is_narrow: bool = False
+
+    def order_by(self, *clauses: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        """`clauses` to order the rows by, the same order in every case."""
+        return [_not_from_an_index(c) for c in clauses] if self.is_narrow else list(clauses)
+
+
+def find(
     column: InstrumentedAttribute[str], query: str, strategy: Strategy | None = None
-) -> sa.ColumnElement[bool]:
-    """The condition "`column` contains `query`", ignoring case and traditional vs simplified
+) -> TextMatch:
+    """Rows whose `column` contains `query`, ignoring case and traditional vs simplified
     Chinese (the column holds ``search_key`` text).
 
-    `strategy` overrides the choice (for benchmarks and tests): the index on SQLite finds
-    nothing for a key under three characters.
+    On SQLite this reads the index once (up to LISTED row ids). `strategy` overrides the
+    choice (for benchmarks and tests): the index on SQLite finds nothing for a key under three
+    characters.
     """
     key = search_key(query)
     dialect = db.session.get_bind().dialect.name
@@ -83,20 +106,44 @@ def contains(
     table: sa.Table = column.property.columns[0].table
     if dialect == "sqlite":
         if strategy is Strategy.index:
-            return table.c.id.in_(_fts_rowids(table.name, key))
-        return column.like(like_pattern(key), escape="\\")
+            return _fts_match(table, key)
+        return TextMatch(column.like(like_pattern(key), escape="\\"))
     if strategy is Strategy.index:
-        return column.like(like_pattern(key), escape="\\")
+        return TextMatch(column.like(like_pattern(key), escape="\\"))
     # The GIN index is on the column: an expression of it (the same text) keeps the planner
     # from a full scan of the index.
-    return column.concat("").like(like_pattern(key), escape="\\")
+    return TextMatch(column.concat("").like(like_pattern(key), escape="\\"))
 
 
-def _fts_rowids(table: str, key: str) -> sa.Select[Any]:
-    fts = sa.table(FTS_TABLES[table], sa.column("rowid", sa.Integer), sa.column("search_text"))
+def _fts_match(table: sa.Table, key: str) -> TextMatch:
+    fts = sa.table(FTS_TABLES[table.name], sa.column("rowid", sa.Integer), sa.column("search_text"))
     # One FTS5 phrase: inside double quotes every character is literal but '"', doubled.
     phrase = '"' + key.replace('"', '""') + '"'
-    return sa.select(fts.c.rowid).where(fts.c.search_text.match(phrase))
+    rowids = sa.select(fts.c.rowid).where(fts.c.search_text.match(phrase))
+    ids = list(db.session.scalars(rowids.limit(LISTED + 1)))
+    if not ids:
+        return TextMatch(sa.false(), is_narrow=True)
+    if len(ids) > LISTED:
+        # A common word: the COUNT and the page each ask the index again.
+        return TextMatch(table.c.id.in_(rowids))
+    # The ids found, handed back as one JSON array, so the index is read once per search.
+    listed = sa.select(sa.column("value", sa.Integer)).select_from(
+        sa.func.json_each(json.dumps(ids))
+    )
+    return TextMatch(table.c.id.in_(listed), is_narrow=len(ids) <= NARROW)
+
+
+def _not_from_an_index(clause: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    # SQLite reads "+x" as x but cannot take it from an index: it sorts the rows it found by
+    # their ids instead of walking an ordered index (with no statistics, it takes ``is_deleted
+    # = 0`` for a handful of rows and walks all of them).
+    if isinstance(clause, UnaryExpression) and clause.modifier in (
+        operators.desc_op,
+        operators.asc_op,
+    ):
+        plain = _not_from_an_index(clause.element)
+        return plain.desc() if clause.modifier is operators.desc_op else plain.asc()
+    return UnaryExpression(clause, operator=operators.custom_op("+"), type_=clause.type)
 
 
 def _pg_word_run(key: str) -> bool:

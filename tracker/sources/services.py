@@ -322,11 +322,12 @@ def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sent
     query = query.strip()
     if not query:
         return Page(items=[], total=0, page=page, per_page=per_page)
+    match = textsearch.find(Sentence.search_text, query)
     stmt = (
         sa.select(Sentence)
-        .where(textsearch.contains(Sentence.search_text, query))
+        .where(match.condition)
         .options(selectinload(Sentence.source).load_only(Source.id, Source.title, Source.language))
-        .order_by(Sentence.source_id.desc(), Sentence.index)
+        .order_by(*match.order_by(Sentence.source_id.desc(), Sentence.index))
     )
     return paginate(stmt, page, per_page)
 
