@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -444,3 +445,43 @@ def test_common_words_and_rare_ones_page_in_the_same_order(app_ctx):
             found = sources.search_sentences(q, page=page, per_page=50)
             assert found.total == len(want), q
             assert [s.id for s in found.items] == want[(page - 1) * 50 : page * 50], (q, page)
+
+
+def test_a_word_in_more_claims_than_the_index_lists_pages_like_the_scan(app_ctx):
+    source = sources.import_source("Eine Quelle mit einem Satz.\n", actor=None)
+    rng = random.Random(8)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        {
+            "source_id": source.id,
+            "start": 0,
+            "end": 4,
+            "quote": "Eine",
+            "statement": "überall",
+            "speaker": "the article",
+            "subjects": [],
+            "status": "unreviewed",
+            "search_text": f"überall {'hin und her' if n % 7 == 0 else ''} {n}",
+            "is_deleted": n % 50 == 0,
+            "created_at": at,
+            "updated_at": at + timedelta(minutes=rng.randrange(10_000)),
+            "version": 1,
+        }
+        for n in range(textsearch.LISTED + 1_000)
+    ]
+    db.session.execute(sa.insert(Claim), rows)
+    order = list(
+        db.session.execute(
+            sa.select(Claim.id, Claim.search_text)
+            .where(Claim.is_deleted.is_(False))
+            .order_by(*queue.SORTS["updated"])
+        )
+    )
+    for q in ("überall", "hin und her", "ÜBERALL HIN"):
+        key = q.casefold()
+        want = [i for i, text in order if key in text]
+        assert want
+        for page in (1, 7, -(-len(want) // 50)):
+            found = queue.list_claims(queue.ClaimFilter(q=q), page=page, per_page=50)
+            assert found.total == len(want), q
+            assert [c.id for c in found.items] == want[(page - 1) * 50 : page * 50], (q, page)

@@ -39,6 +39,11 @@ TRIGRAM = 3
 LISTED = 20_000
 #: SQLite: when the index finds at most this many rows, the page sorts them (bench/README.md).
 NARROW = 1_000
+#: SQLite: the share of a table's rows (by its largest id) above which the scan is faster than
+#: the index. A sentence is short, so the scan reads little (0.2 us a row at 1M claims), while
+#: each sentence the index finds costs 2-3 us; a claim is long (quote, statement, speaker),
+#: so the index wins even for words in most claims (bench/README.md, search_speed.py).
+SCAN_SHARE = {"sentences": 0.08}
 #: The SQLite FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"claims": "claims_search", "sentences": "sentences_search"}
 #: The PostgreSQL GIN index of each searched table.
@@ -81,6 +86,8 @@ class TextMatch:
     """The condition "contains the query", and how to order the rows it finds."""
 
     condition: sa.ColumnElement[bool]
+    #: How the rows are found.
+    strategy: Strategy
     #: The index found at most NARROW rows (SQLite): sorting them beats walking an index in
     #: the page's order until enough of them turn up.
     is_narrow: bool = False
@@ -96,41 +103,55 @@ def find(
     """Rows whose `column` contains `query`, ignoring case and traditional vs simplified
     Chinese (the column holds ``search_key`` text).
 
-    On SQLite this reads the index once (up to LISTED row ids). `strategy` overrides the
-    choice (for benchmarks and tests): the index on SQLite finds nothing for a key under three
-    characters.
+    On SQLite this asks the index for up to LISTED row ids first (and, in a table with a
+    SCAN_SHARE, for a word in more than NARROW rows, its size, and, past LISTED rows, how many
+    more): a word in more than that share of the rows is scanned. `strategy` overrides the choice (for benchmarks and tests):
+    the index on SQLite finds nothing for a key under three characters.
     """
     key = search_key(query)
     dialect = db.session.get_bind().dialect.name
+    chosen = strategy is None
     strategy = strategy or choose(key, dialect)
     table: sa.Table = column.property.columns[0].table
     if dialect == "sqlite":
         if strategy is Strategy.index:
-            return _fts_match(table, key)
-        return TextMatch(column.like(like_pattern(key), escape="\\"))
+            return _fts_match(table, column, key, may_scan=chosen)
+        return TextMatch(column.like(like_pattern(key), escape="\\"), strategy)
     if strategy is Strategy.index:
-        return TextMatch(column.like(like_pattern(key), escape="\\"))
+        return TextMatch(column.like(like_pattern(key), escape="\\"), strategy)
     # The GIN index is on the column: an expression of it (the same text) keeps the planner
     # from a full scan of the index.
-    return TextMatch(column.concat("").like(like_pattern(key), escape="\\"))
+    return TextMatch(column.concat("").like(like_pattern(key), escape="\\"), strategy)
 
 
-def _fts_match(table: sa.Table, key: str) -> TextMatch:
+def _fts_match(
+    table: sa.Table, column: InstrumentedAttribute[str], key: str, *, may_scan: bool
+) -> TextMatch:
     fts = sa.table(FTS_TABLES[table.name], sa.column("rowid", sa.Integer), sa.column("search_text"))
     # One FTS5 phrase: inside double quotes every character is literal but '"', doubled.
     phrase = '"' + key.replace('"', '""') + '"'
     rowids = sa.select(fts.c.rowid).where(fts.c.search_text.match(phrase))
     ids = list(db.session.scalars(rowids.limit(LISTED + 1)))
     if not ids:
-        return TextMatch(sa.false(), is_narrow=True)
-    if len(ids) > LISTED:
-        # A common word: the COUNT and the page each ask the index again.
-        return TextMatch(table.c.id.in_(rowids))
-    # The ids found, handed back as one JSON array, so the index is read once per search.
-    listed = sa.select(sa.column("value", sa.Integer)).select_from(
-        sa.func.json_each(json.dumps(ids))
-    )
-    return TextMatch(table.c.id.in_(listed), is_narrow=len(ids) <= NARROW)
+        return TextMatch(sa.false(), Strategy.index, is_narrow=True)
+    share = SCAN_SHARE.get(table.name)
+    if may_scan and share is not None and len(ids) > NARROW:
+        limit = int(share * (db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0))
+        if len(ids) > limit or (len(ids) > LISTED and _finds_more_than(rowids, limit)):
+            return TextMatch(column.like(like_pattern(key), escape="\\"), Strategy.scan)
+    if len(ids) <= LISTED:
+        # The ids found, handed on as one JSON array: the index is read once per search.
+        listed = sa.select(sa.column("value", sa.Integer)).select_from(
+            sa.func.json_each(json.dumps(ids))
+        )
+        return TextMatch(table.c.id.in_(listed), Strategy.index, is_narrow=len(ids) <= NARROW)
+    # A common word: the COUNT and the page each ask the index again.
+    return TextMatch(table.c.id.in_(rowids), Strategy.index)
+
+
+def _finds_more_than(rowids: sa.Select[Any], limit: int) -> bool:
+    counted = sa.select(sa.func.count()).select_from(rowids.limit(limit + 1).subquery())
+    return (db.session.scalar(counted) or 0) > limit
 
 
 def _not_from_an_index(clause: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
