@@ -4,6 +4,8 @@ traditional and simplified Chinese and pinyin-glossed text, and right after ever
 
 from __future__ import annotations
 
+import io
+import json
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,11 +14,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from tracker import create_app
 from tracker.claims import queue
 from tracker.claims import services as claims
 from tracker.claims.models import Claim
-from tracker.core import db, textsearch
+from tracker.core import db, migrate, textsearch
 from tracker.core.textsearch import Strategy
+from tracker.exports import backup, bulk
 from tracker.sources import services as sources
 from tracker.sources.models import Sentence, Source
 
@@ -485,3 +489,49 @@ def test_a_word_in_more_claims_than_the_index_lists_pages_like_the_scan(app_ctx)
             found = queue.list_claims(queue.ClaimFilter(q=q), page=page, per_page=50)
             assert found.total == len(want), q
             assert [c.id for c in found.items] == want[(page - 1) * 50 : page * 50], (q, page)
+
+
+def test_claims_loaded_in_bulk_are_found_and_a_refused_file_leaves_nothing(app_ctx, fixture):
+    source_id = db.session.scalar(sa.select(Source.id).where(Source.text == ARTICLES["de"]))
+    good = {
+        "source_id": source_id,
+        "quote": "ÖFFENTLICHE Verkehrsmittel bleiben günstig.",
+        "statement": "Der Nahverkehr bleibt billig.",
+    }
+    bad = {"source_id": source_id, "quote": "steht nirgends", "statement": "Ein Luftschloss."}
+
+    def load(rows: list[dict[str, object]], *, skip_bad: bool) -> bulk.ImportReport:
+        text = "\n".join(json.dumps(row) for row in rows) + "\n"
+        return bulk.import_claims(bulk.read_records(text, "jsonl"), actor=None, skip_bad=skip_bad)
+
+    refused = load([good, bad], skip_bad=False)
+    assert refused.added == [] and len(refused.errors) == 1
+    assert queue.list_claims(queue.ClaimFilter(q="nahverkehr")).total == 0
+    report = load([good, bad], skip_bad=True)
+    assert len(report.added) == 1
+    for q in ("nahverkehr bleibt", "öffentliche verkehrsmittel"):
+        assert [c.id for c in queue.list_claims(queue.ClaimFilter(q=q)).items] == report.added
+    assert queue.list_claims(queue.ClaimFilter(q="luftschloss")).total == 0
+    _fts_is_intact()
+
+
+def test_a_restored_database_is_searched_like_the_one_dumped(app_ctx, fixture, new_database):
+    out = io.StringIO(newline="\n")
+    backup.dump_database(out, with_passwords=False)
+    backend = db.session.get_bind().dialect.name
+    url = new_database(backend)
+    migrate.upgrade(url)
+    restored = create_app({"DATABASE_URL": url, "SECRET_KEY": "test"})
+    try:
+        with restored.app_context():
+            backup.restore_database(io.StringIO(out.getvalue(), newline="\n"))
+            db.session.commit()
+            for q, want_claims, want_sentences in EXPECTED:
+                found = queue.list_claims(queue.ClaimFilter(q=q), per_page=100)
+                assert {c.id for c in found.items} == {fixture.claim_ids[k] for k in want_claims}
+                assert {s.id for s in sources.search_sentences(q, per_page=100).items} == {
+                    fixture.sentence_ids[s] for s in want_sentences
+                }, q
+            _fts_is_intact()
+    finally:
+        restored.extensions["tracker.engine"].dispose()
