@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,8 @@ SCAN_SHARE = {"sentences": 0.08}
 FTS_TABLES = {"claims": "claims_search", "sentences": "sentences_search"}
 #: The PostgreSQL GIN index of each searched table.
 TRGM_INDEXES = {table: f"ix_{table}_search_text_trgm" for table in FTS_TABLES}
+#: What no text column holds (PostgreSQL refuses NUL; a lone surrogate is not UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 #: FTS5 keeps its index in these tables beside each FTS table (external content: no copy of
 #: the text). They are made by migration 0009, not by the models.
 _FTS5_SHADOWS = ("data", "idx", "docsize", "config")
@@ -88,8 +91,8 @@ class TextMatch:
     condition: sa.ColumnElement[bool]
     #: How the rows are found.
     strategy: Strategy
-    #: The index found at most NARROW rows (SQLite): sorting them beats walking an index in
-    #: the page's order until enough of them turn up.
+    #: SQLite only: the index found at most NARROW rows, and sorting them beats walking an
+    #: index in the page's order until enough of them turn up.
     is_narrow: bool = False
 
     def order_by(self, *clauses: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
@@ -105,10 +108,15 @@ def find(
 
     On SQLite this asks the index for up to LISTED row ids first (and, in a table with a
     SCAN_SHARE, for a word in more than NARROW rows, its size, and, past LISTED rows, how many
-    more): a word in more than that share of the rows is scanned. `strategy` overrides the choice (for benchmarks and tests):
-    the index on SQLite finds nothing for a key under three characters.
+    more): a word in more than that share of the rows is scanned. `strategy` overrides the
+    choice (for benchmarks and tests): the index on SQLite finds nothing for a key under three
+    characters.
     """
     key = search_key(query)
+    if _UNSTORABLE.search(key):
+        # No stored text holds one, so nothing contains the key; PostgreSQL would refuse the
+        # parameter and FTS5 end the phrase there ("unterminated string").
+        return TextMatch(sa.false(), Strategy.scan)
     dialect = db.session.get_bind().dialect.name
     chosen = strategy is None
     strategy = strategy or choose(key, dialect)
@@ -155,9 +163,9 @@ def _finds_more_than(rowids: sa.Select[Any], limit: int) -> bool:
 
 
 def _not_from_an_index(clause: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-    # SQLite reads "+x" as x but cannot take it from an index: it sorts the rows it found by
-    # their ids instead of walking an ordered index (with no statistics, it takes ``is_deleted
-    # = 0`` for a handful of rows and walks all of them).
+    # SQLite reads "+x" as x but cannot take it from an index: it looks up the rows by the ids
+    # found and sorts them, instead of walking an ordered index until enough of them turn up
+    # (with no statistics it takes ``is_deleted = 0`` for a handful of rows, and walks).
     if isinstance(clause, UnaryExpression) and clause.modifier in (
         operators.desc_op,
         operators.asc_op,
