@@ -12,10 +12,11 @@ the same order whichever way they are found.
 - PostgreSQL: a pg_trgm GIN index on the column, which the planner uses for the LIKE itself
   and rechecks.
 
-A key without a trigram the index knows falls back to the LIKE scan: under three characters
-on SQLite (FTS5 finds nothing); on PostgreSQL, without three word characters in a row (pg_trgm
-indexes words; without one of three characters a GIN scan reads the whole index, 4-10x slower
-than the scan). ``bench/search_speed.py`` measures both ways.
+The scan stays where the index cannot answer or is slower, as measured by
+``bench/search_speed.py``: a key under three characters on SQLite (FTS5 finds nothing); on
+PostgreSQL, a key without three letters or digits in a row (pg_trgm indexes words, and its GIN
+scan for such a key read the whole index: 1.8x the scan for a two-character Chinese word at 1M
+claims); on SQLite, a word in more than SCAN_SHARE of a table's rows.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ LISTED = 20_000
 #: SQLite: when the index finds at most this many rows, the page sorts them (bench/README.md).
 NARROW = 1_000
 #: SQLite: the share of a table's rows (by its largest id) above which the scan is faster than
-#: the index. A sentence is short, so the scan reads little (0.2 us a row at 1M claims), while
-#: each sentence the index finds costs 2-3 us; a claim is long (quote, statement, speaker),
-#: so the index wins even for words in most claims (bench/README.md, search_speed.py).
+#: the index. A sentence is short, so the scan reads little (0.17 us a row at 1M claims),
+#: while each sentence the index finds costs 2.2 us. A claim is long (quote, statement,
+#: speaker): the crossover is near 60% (0.9x for a word in 62% of 1M claims), and finding out
+#: whether a word passes it would cost about what the scan saves (bench/README.md).
 SCAN_SHARE = {"sentences": 0.08}
 #: The SQLite FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"claims": "claims_search", "sentences": "sentences_search"}
