@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from tracker.core.db import Base, create_engine
+from tracker.core.textsearch import FTS_TABLES, is_search_index
 from tracker.models import load_all_models
 
 config = context.config
@@ -55,10 +56,34 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
+def _include_name(name, type_, _parent_names) -> bool:  # type: ignore[no-untyped-def]
+    # The search indexes (migration 0009) are made by SQL the models cannot declare: an FTS5
+    # table and its shadow tables on SQLite, a pg_trgm GIN index on PostgreSQL.
+    return not (type_ in ("table", "index") and name and is_search_index(name))
+
+
+def _check_search_triggers(connection) -> None:  # type: ignore[no-untyped-def]
+    # A batch rebuild of claims or sentences drops the table's triggers with it: the search
+    # index would then silently miss every later change.
+    triggers = set(
+        connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).scalars()
+    )
+    tables = set(
+        connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()
+    )
+    for fts in FTS_TABLES.values():
+        missing = {f"{fts}_{t}" for t in ("insert", "delete", "update")} - triggers
+        if fts in tables and missing:
+            raise RuntimeError(f"The migration dropped the search triggers {sorted(missing)}")
+
+
 def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_include_name,
         # SQLite cannot ALTER most things; batch mode rebuilds tables the portable way.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
@@ -69,6 +94,7 @@ def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"The migration left rows without their parents: {broken[:5]}")
+            _check_search_triggers(connection)
 
 
 if context.is_offline_mode():

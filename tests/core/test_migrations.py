@@ -6,8 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import BACKENDS
-from tracker.core import migrate
+from tracker import create_app
+from tracker.claims.models import Claim
+from tracker.core import db, migrate, textsearch
 from tracker.core.db import create_engine
+from tracker.sources.models import Sentence
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -115,3 +118,75 @@ def test_upgrading_moves_decisions_onto_answers_and_loses_no_row(backend, new_da
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 1
     engine.dispose()
+
+
+_ROWS_0008 = [
+    "INSERT INTO sources (id, title, text, sha256, language, is_language_detected, char_count,"
+    " sentence_count, gloss_count, imported_at) VALUES (1, 'T', 'Die Straßenbahn fährt. 聯創公司離職。',"
+    " 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'de', false, 30, 2, 0, '{at}')",
+    'INSERT INTO sentences (id, source_id, "index", start, "end", reading_text, search_text,'
+    " glosses) VALUES (1, 1, 0, 0, 22, 'Die Straßenbahn fährt.', 'die strassenbahn fährt.', '[]'),"
+    " (2, 1, 1, 23, 31, '聯創公司離職。', '联创公司离职。', '[]')",
+    'INSERT INTO claims (id, source_id, start, "end", quote, statement, speaker, subjects,'
+    " status, search_text, is_deleted, created_at, updated_at, version, is_value_approximate,"
+    " is_value_confirmed, is_answer_confirmed) VALUES (1, 1, 0, 22, 'Die Straßenbahn fährt.',"
+    " 'The tram runs.', 'the article', '[]', 'unreviewed', 'the tram runs.\ndie strassenbahn"
+    " fährt.\nthe article', false, '{at}', '{at}', 1, false, false, false)",
+]
+
+
+def _searched(url: str, table: str, query: str) -> list[int]:
+    """Ids a search finds through the index (the app's own path is tested elsewhere)."""
+    model = {"claims": Claim, "sentences": Sentence}[table]
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        match = textsearch.find(model.search_text, query, textsearch.Strategy.index)
+        stmt = sa.select(model.id).where(match.condition)
+        found = list(db.session.scalars(stmt.order_by(model.id)))
+    app.extensions["tracker.engine"].dispose()
+    return found
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_search_index_covers_rows_from_before_it_and_goes_away_on_downgrade(
+    backend, new_database
+):
+    url = new_database(backend)
+    migrate.upgrade(url, "0008")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for statement in _ROWS_0008:
+            connection.exec_driver_sql(statement.replace("{at}", _AT))
+    migrate.upgrade(url, "0009")
+    assert _searched(url, "claims", "strassenbahn") == [1]
+    assert _searched(url, "claims", "tram runs") == [1]
+    assert _searched(url, "sentences", "联创公司") == [2]
+    assert _searched(url, "sentences", "nothing here") == []
+    migrate.downgrade(url, "0008")
+    inspector = sa.inspect(engine)
+    assert not [t for t in inspector.get_table_names() if "search" in t]
+    indexes = {i["name"] for t in ("claims", "sentences") for i in inspector.get_indexes(t)}
+    assert not [i for i in indexes if i.endswith("_trgm")]
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM claims").scalar() == 1
+        if backend == "sqlite":
+            triggers = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).all()
+            assert triggers == []
+    engine.dispose()
+    migrate.upgrade(url)
+    assert _searched(url, "sentences", "strassenbahn") == [1]
+    migrate.check(url)
+
+
+def test_a_migration_that_loses_the_search_triggers_is_refused(new_database):
+    """A batch rebuild of claims on SQLite drops its triggers: the next upgrade says so."""
+    url = new_database("sqlite")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER claims_search_update")
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="claims_search_update"):
+        migrate.upgrade(url)

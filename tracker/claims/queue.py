@@ -10,13 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
-from tracker.core import db
+from tracker.core import db, textsearch
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Source
-from tracker.sources.services import like_pattern
-from tracker.text.script import search_key
 
 #: status value that also matches claims whose evidence both supports and refutes them.
 DISPUTED = ClaimStatus.disputed.value
@@ -111,6 +109,13 @@ def filtered(filters: ClaimFilter) -> sa.Select[tuple[Claim]]:
 
     :raises InvalidInput: an unknown status or sort.
     """
+    return _filtered(filters)[0]
+
+
+def _filtered(
+    filters: ClaimFilter,
+) -> tuple[sa.Select[tuple[Claim]], textsearch.TextMatch | None]:
+    """`filtered`, with the text search's match (which knows how to order what it finds)."""
     stmt = sa.select(Claim)
     if not filters.include_deleted:
         stmt = stmt.where(Claim.is_deleted.is_(False))
@@ -145,27 +150,25 @@ def filtered(filters: ClaimFilter) -> sa.Select[tuple[Claim]]:
             if filters.assignee_id == UNASSIGNED
             else Claim.assignee_id == filters.assignee_id
         )
+    match = None
     if filters.q and filters.q.strip():
-        stmt = stmt.where(
-            Claim.search_text.like(like_pattern(search_key(filters.q.strip())), escape="\\")
-        )
-    return stmt
+        match = textsearch.find(Claim.search_text, filters.q.strip())
+        stmt = stmt.where(match.condition)
+    return stmt, match
 
 
 def list_claims(filters: ClaimFilter, page: int = 1, per_page: int = 50) -> Page[Claim]:
     """One page of the queue, with what the list shows loaded up front."""
     if filters.sort not in SORTS:
         raise InvalidInput(f"Unknown sort {filters.sort!r}.", {"sort": "invalid"})
-    stmt = (
-        filtered(filters)
-        .options(
-            selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
-            selectinload(Claim.assignee),
-            selectinload(Claim.evidence),
-            selectinload(Claim.answer),
-        )
-        .order_by(*SORTS[filters.sort])
-    )
+    stmt, match = _filtered(filters)
+    order = match.order_by(*SORTS[filters.sort]) if match else SORTS[filters.sort]
+    stmt = stmt.options(
+        selectinload(Claim.source).load_only(Source.id, Source.title, Source.language),
+        selectinload(Claim.assignee),
+        selectinload(Claim.evidence),
+        selectinload(Claim.answer),
+    ).order_by(*order)
     return paginate(stmt, page, per_page)
 
 

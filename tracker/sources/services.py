@@ -18,7 +18,7 @@ from sqlalchemy.orm import load_only, selectinload
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
-from tracker.core import db
+from tracker.core import db, textsearch
 from tracker.core.errors import Duplicate, InvalidInput, NotFound, TooLarge
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Sentence, Source
@@ -313,12 +313,6 @@ def list_sentences(source_id: int, page: int = 1, per_page: int = 500) -> Page[S
     return paginate(stmt, page, per_page)
 
 
-def like_pattern(query: str) -> str:
-    """A LIKE pattern matching `query` anywhere, its wildcards taken literally (escape \\)."""
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sentence]:
     """Sentences whose reading text contains `query`.
 
@@ -328,11 +322,12 @@ def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sent
     query = query.strip()
     if not query:
         return Page(items=[], total=0, page=page, per_page=per_page)
+    match = textsearch.find(Sentence.search_text, query)
     stmt = (
         sa.select(Sentence)
-        .where(Sentence.search_text.like(like_pattern(search_key(query)), escape="\\"))
+        .where(match.condition)
         .options(selectinload(Sentence.source).load_only(Source.id, Source.title, Source.language))
-        .order_by(Sentence.source_id.desc(), Sentence.index)
+        .order_by(*match.order_by(Sentence.source_id.desc(), Sentence.index))
     )
     return paginate(stmt, page, per_page)
 
