@@ -120,3 +120,30 @@ def test_reasons_are_flagged_by_reviewers_within_one_question(app_ctx, claim_on,
     # The flag is settled; the two different answers the tracker proposed are still open.
     [group] = disputes.list_disputes()
     assert [r.kind for r in group.contradictions] == [ConflictKind.answer]
+
+
+def test_two_claims_moved_together_to_another_question_keep_their_one_contradiction(
+    app_ctx, claim_on, people
+):
+    """Found by the API fuzzing: moving both claims of a contradiction into another question
+    tried to store the pair's row a second time (UNIQUE failed: a 500)."""
+    first = _money_question()
+    second = questions.create_question("What did Musk pay OpenAI in all?", "money", actor=None).id
+    pledge = claim_on("de", BILLION, "OpenAI got $1 billion.")
+    paid = claim_on("de", PAID, "Musk gave $44 million in all.")
+    for cid in (pledge, paid):
+        questions.assign_question(cid, first, actor=None)
+    [row] = disputes.question_contradictions(first)
+    for cid in (pledge, paid):
+        questions.assign_question(cid, second, actor=None)
+    db.session.flush()
+    assert disputes.question_contradictions(second)[0].id == row.id
+    assert [r for r in disputes.question_contradictions(first) if r.is_current] == []
+    # And back, through the whole recomputation too.
+    for cid in (pledge, paid):
+        questions.assign_question(cid, first, actor=None)
+    disputes.detect_all()
+    rows = db.session.scalars(
+        sa.select(Contradiction).where(Contradiction.claim_a_id == min(pledge, paid))
+    ).all()
+    assert [(r.id, r.question_id, r.is_current) for r in rows] == [(row.id, first, True)]

@@ -124,8 +124,21 @@ def detect(question_id: int) -> list[Contradiction]:
             .order_by(Claim.id)
         )
     )
+    # Its own rows, and the rows of pairs of its claims stored under the question they were in
+    # before (claims moved together keep their pair's row and its decision).
+    members = sa.select(Claim.id).where(Claim.question_id == question_id)
     existing = list(
-        db.session.scalars(sa.select(Contradiction).where(Contradiction.question_id == question_id))
+        db.session.scalars(
+            sa.select(Contradiction).where(
+                sa.or_(
+                    Contradiction.question_id == question_id,
+                    sa.and_(
+                        Contradiction.claim_a_id.in_(members),
+                        Contradiction.claim_b_id.in_(members),
+                    ),
+                )
+            )
+        )
     )
     current = _detect_group(question_id, claims, existing, _context([question_id]))
     db.session.flush()
@@ -170,6 +183,8 @@ def _detect_group(
             current = key in seen
         if row.is_current != current:
             row.is_current = current
+        if current and row.question_id != question_id:
+            row.question_id = question_id  # the pair's claims are in this question now
     return [row for row in existing.values() if row.is_current]
 
 
@@ -241,9 +256,13 @@ def detect_all() -> int:
         .order_by(Claim.question_id, Claim.id)
     ):
         claims[claim.question_id].append(claim)  # type: ignore[index]
+    question_of = {c.id: qid for qid, members in claims.items() for c in members}
     stored: dict[int, list[Contradiction]] = defaultdict(list)
     for row in db.session.scalars(sa.select(Contradiction)):
-        stored[row.question_id].append(row)
+        # A pair whose claims are now in one question is that question's, wherever it was.
+        now = question_of.get(row.claim_a_id)
+        same = now is not None and now == question_of.get(row.claim_b_id)
+        stored[now if same else row.question_id].append(row)  # type: ignore[index]
     context = _context(None)
     total = sum(
         len(
