@@ -247,3 +247,36 @@ def test_gunicorn_workers_share_the_secret_key_and_the_login_limit(gunicorn_serv
     )
     statuses = [_login_form(attacker, base, "bob", "wrong one!").status for _ in range(11)]
     assert statuses == [401] * 10 + [429]
+
+
+def test_sql_sqlite_cannot_run_is_a_500_not_a_busy_database(new_database):
+    """sqlite3 raises OperationalError for a syntax error as for a lost or locked database;
+    only those are 'try again in a moment' (503): a statement that can never run is a bug
+    (500). (PostgreSQL raises ProgrammingError for it, a 500 already.)"""
+    import sqlalchemy as sa
+
+    from tracker.core import db, migrate
+
+    url = new_database("sqlite")
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+
+    @app.get("/broken-sql")
+    def broken_sql() -> str:
+        db.session.execute(sa.text("SELECT FROM WHERE"))
+        return "unreachable"
+
+    with app.app_context():
+        accounts.create_user("someone", PASSWORD, "viewer")
+        db.session.commit()
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"username": "someone", "password": PASSWORD}).status_code == 302
+    )
+    page = client.get("/broken-sql")
+    assert page.status_code == 500 and "Retry-After" not in page.headers
+    assert "went wrong on our side" in page.text
+    api = client.get("/broken-sql", headers={"Accept": "application/json"})
+    assert api.status_code == 500 and api.json["error"]["code"] == "internal_error"
+    assert client.get("/claims").status_code == 200  # the next request starts clean
+    app.extensions["tracker.engine"].dispose()

@@ -94,6 +94,16 @@ def is_lock_timeout(exc: sa.exc.OperationalError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+#: What SQLite says of a statement it cannot run: a bug in the tracker, not an unreachable
+#: database (sqlite3 raises OperationalError for both).
+_SQL_BUGS = ("syntax error", "no such table", "no such column", "no such function")
+
+
+def is_sql_bug(exc: sa.exc.OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(bug in text for bug in _SQL_BUGS)
+
+
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
@@ -147,6 +157,14 @@ def register_error_handlers(app: Flask) -> None:
 
         # Hand the connection back rolled back now: the next request must start clean.
         db.session.remove()
+        if isinstance(exc, sa.exc.OperationalError) and is_sql_bug(exc):
+            log.error(
+                "SQL the database cannot run: %s %s", request.method, request.path, exc_info=exc
+            )
+            message = "Something went wrong on our side; it has been logged."
+            if wants_json():
+                return jsonify(error_body("internal_error", message)), 500, {}
+            return _error_page(500, message)
         if isinstance(exc, sa.exc.OperationalError) and is_lock_timeout(exc):
             log.warning("write lock not granted in time: %s %s", request.method, request.path)
             error = Unavailable(
