@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, load_only
@@ -331,7 +332,14 @@ def _keyset_questions(
         stmt = stmt.order_by(Question.text.desc(), Question.id.desc())
     else:
         stmt = stmt.order_by(Question.text, Question.id)
-    found = list(db.session.scalars(stmt.limit(limit + 1)))
+    return _keyset_page(list(db.session.scalars(stmt.limit(limit + 1))), limit, after, before)
+
+
+def _keyset_page(
+    found: list[Any], limit: int, after: int | None, before: int | None
+) -> tuple[list[Any], int | None, int | None]:
+    """A keyset page from `limit` + 1 rows fetched in the paging direction: the rows in order,
+    the id to page on after (more follow), and the id to page back before (some precede)."""
     more = len(found) > limit
     found = found[:limit]
     if before is not None:
@@ -369,17 +377,7 @@ def _keyset_sources(
         stmt = stmt.where(Source.id < before).order_by(Source.id.desc())
     else:
         stmt = stmt.order_by(Source.id)
-    found = list(db.session.scalars(stmt.limit(limit + 1)))
-    more = len(found) > limit
-    found = found[:limit]
-    if before is not None:
-        found.reverse()
-        return found, (found[-1].id if found else None), (found[0].id if more else None)
-    return (
-        found,
-        found[-1].id if more else None,
-        found[0].id if found and after is not None else None,
-    )
+    return _keyset_page(list(db.session.scalars(stmt.limit(limit + 1))), limit, after, before)
 
 
 def _page_cells(question_ids: list[int], source_ids: list[int]) -> dict[tuple[int, int], Cell]:
