@@ -73,6 +73,12 @@ class Claim(Base):
         sa.Index("ix_claims_is_deleted_created_at", "is_deleted", "created_at", "id"),
         # Exports walk the claims in id order, a batch at a time (bench/export_speed.py).
         sa.Index("ix_claims_is_deleted_id", "is_deleted", "id"),
+        # Which questions and sources have a live claim (the matrix's rows, columns and
+        # counts) read these alone, never the claims' rows (bench/pages.py, matrix).
+        sa.Index("ix_claims_question_id_is_deleted", "question_id", "is_deleted"),
+        sa.Index(
+            "ix_claims_source_id_question_id_is_deleted", "source_id", "question_id", "is_deleted"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +113,7 @@ class Claim(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     #: The question this claim answers (at most one).
     question_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("questions.id", ondelete="SET NULL")
     )
     #: The claim's answer to its question as a normalised value (see tracker.text.values):
     #: extracted from the quote or statement, or set by a reviewer (then confirmed).
