@@ -1,4 +1,4 @@
-"""Covering indexes for which questions and sources have a live claim
+"""Covering indexes for which questions and sources have a live claim; questions by text
 
 Revision ID: 0010
 Revises: 0009
@@ -11,6 +11,11 @@ live claim in a question; the page counts both and pages through them. With only
 table (94 MB), 60-100 ms apiece. These two indexes hold ``is_deleted`` beside the keys, so the
 tests are index-only scans (about 20 ms each). ``(question_id, is_deleted)`` replaces the index
 on ``question_id`` alone, whose lookups it serves as well.
+
+The matrix lists its rows by question text and id: without an index on them it sorted every
+answered question to show 25 (50 ms at 100k on PostgreSQL); with ``(text, id)`` it walks the
+index and stops after a page (0.4 ms). Question text is at most 500 characters, within a
+B-tree entry's size.
 
 No table is rebuilt, so SQLite's search triggers (0009) are untouched.
 """
@@ -36,9 +41,11 @@ def upgrade() -> None:
         unique=False,
     )
     op.drop_index("ix_claims_question_id", table_name="claims")
+    op.create_index("ix_questions_text_id", "questions", ["text", "id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_questions_text_id", table_name="questions")
     op.create_index("ix_claims_question_id", "claims", ["question_id"], unique=False)
     op.drop_index("ix_claims_source_id_question_id_is_deleted", table_name="claims")
     op.drop_index("ix_claims_question_id_is_deleted", table_name="claims")

@@ -49,6 +49,9 @@ class AnswerKind(enum.StrEnum):
 
 class Question(Base):
     __tablename__ = "questions"
+    # Questions are listed by text (the matrix's rows, /questions): its pages walk this index
+    # and stop after a page instead of sorting every question.
+    __table_args__ = (sa.Index("ix_questions_text_id", "text", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: In the reviewer's words: "How much money did Musk give OpenAI?"
