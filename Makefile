@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: Chromium for browser tests, PostgreSQL for the second backend,
-# CJK fonts so Chinese renders in screenshots.
-TEST_DEBS := chromium postgresql fonts-noto-cjk
+# CJK fonts so Chinese renders in screenshots, nginx for the TLS reverse-proxy deployment test.
+TEST_DEBS := chromium postgresql fonts-noto-cjk nginx
 
 .PHONY: run install test test-deps lint bench clean
 

@@ -33,6 +33,24 @@ def require_secret_key(app: Flask) -> None:
         raise MissingSecretKey(MISSING_SECRET_KEY)
 
 
+MISSING_PUBLIC_BASE_URL = (
+    "PUBLIC_READING is on but PUBLIC_BASE_URL is not set. Public review pages and exports "
+    "would take their links (canonical URL, ClaimReview url) from each request's Host header, "
+    "which any client chooses. Set PUBLIC_BASE_URL to the address readers use, for example "
+    "`export PUBLIC_BASE_URL=https://factcheck.example.org`."
+)
+
+
+class MissingPublicBaseUrl(RuntimeError):
+    """Raised by `require_public_base_url` when public pages would link to the Host header."""
+
+
+def require_public_base_url(app: Flask) -> None:
+    """:raises MissingPublicBaseUrl: when PUBLIC_READING is on without PUBLIC_BASE_URL."""
+    if app.config.get("PUBLIC_READING") and not app.config.get("PUBLIC_BASE_URL"):
+        raise MissingPublicBaseUrl(MISSING_PUBLIC_BASE_URL)
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then `overrides` (tests)."""
     app = Flask(
@@ -48,6 +66,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         # Fine for CLI commands, which keep no sessions; `tracker serve` and tracker.wsgi refuse.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         app.extensions["tracker.random_secret_key"] = True
+    # The remember cookie is sent only over https when https is forced (as the session's is).
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config["FORCE_HTTPS"]))
     # Werkzeug refuses bodies above this before we read them; leave room for form overhead.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_SOURCE_BYTES"] * 2 + 64 * 1024
 
@@ -60,12 +80,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         metrics,
         requestlog,
         security,
+        serving,
         templating,
     )
     from tracker.models import load_all_models
 
     load_all_models()
     requestlog.init_app(app)  # first: its clock starts before every other hook
+    serving.init_app(app)  # then: proxies, and a body over the limit refused before login
     db.init_app(app)
     auth.init_app(app)
     security.init_app(app)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from tracker.core import db, migrate
+from tracker.text.cleaning import UnstorableText, clean_input
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema (Alembic).")
 
@@ -79,16 +81,50 @@ def serve(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress, a production WSGI server (needs SECRET_KEY)."""
     from waitress import serve as waitress_serve
 
-    from tracker import MissingSecretKey, require_secret_key
+    from tracker import (
+        MissingPublicBaseUrl,
+        MissingSecretKey,
+        require_public_base_url,
+        require_secret_key,
+    )
     from tracker.core.requestlog import configure_logging
+    from tracker.core.serving import waitress_options
 
     try:
         require_secret_key(current_app)
-    except MissingSecretKey as exc:
+        require_public_base_url(current_app)
+    except (MissingSecretKey, MissingPublicBaseUrl) as exc:
         raise click.ClickException(str(exc)) from None
     configure_logging()
     click.echo(f"factcheck-tracker is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    app = current_app._get_current_object()
+    waitress_serve(app, host=host, port=port, threads=threads, **waitress_options(app))
+
+
+class CleanText(click.ParamType):
+    """A text option or argument under the input rule (tracker/text/cleaning.py): NUL and lone
+    surrogates (which a non-UTF-8 argument becomes) are a usage error naming the parameter;
+    invisible-only text is empty."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return clean_input(value)
+        except UnstorableText as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _clean_text_params(command: click.Command) -> None:
+    """Put every plain text parameter of `command` (and its subcommands) under the rule."""
+    for param in command.params:
+        if isinstance(param.type, click.types.StringParamType):
+            param.type = CleanText()
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _clean_text_params(sub)
 
 
 def register_commands(app: Flask) -> None:
@@ -111,6 +147,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
     for command in exports_commands:
         app.cli.add_command(command)
+    _clean_text_params(app.cli)
 
 
 def _create_app() -> Flask:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,16 @@ def defaults() -> dict[str, Any]:
         "DISPUTES_PER_PAGE": 20,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Keep me logged in": the remember cookie (Flask-Login) and every login's server-side
+        # lifetime (user_sessions.expires_at). REMEMBER_COOKIE_SECURE follows FORCE_HTTPS.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "FORCE_HTTPS": False,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are
+        # believed (werkzeug's ProxyFix); 0: such headers are dropped, whoever sends them.
+        "TRUSTED_PROXIES": 0,
         "SQL_ECHO": False,
         # Seconds a SQLite write waits for the write lock before the request answers 503.
         "SQLITE_BUSY_TIMEOUT": 5.0,
@@ -50,6 +60,14 @@ def from_environment() -> dict[str, Any]:
         env["SECRET_KEY"] = key
     if size := os.environ.get("MAX_SOURCE_BYTES"):
         env["MAX_SOURCE_BYTES"] = int(size)
+    if proxies := os.environ.get("TRUSTED_PROXIES"):
+        if not re.fullmatch("[0-9]{1,2}", proxies.strip()):
+            raise ValueError(
+                f"TRUSTED_PROXIES is a number of proxies (0, 1, 2...), not {proxies!r}"
+            )
+        env["TRUSTED_PROXIES"] = int(proxies)
+    if days := os.environ.get("REMEMBER_COOKIE_DAYS"):
+        env["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(days))
     if timeout := os.environ.get("SQLITE_BUSY_TIMEOUT"):
         env["SQLITE_BUSY_TIMEOUT"] = float(timeout)
     if token := os.environ.get("METRICS_TOKEN"):
@@ -64,6 +82,7 @@ def from_environment() -> dict[str, Any]:
     if os.environ.get("FORCE_HTTPS", "").lower() in {"1", "true", "yes"}:
         env["FORCE_HTTPS"] = True
         env["SESSION_COOKIE_SECURE"] = True
+        env["REMEMBER_COOKIE_SECURE"] = True
     return env
 
 

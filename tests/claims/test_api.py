@@ -162,7 +162,9 @@ def test_delete_is_for_editors_and_soft(client, bearer, make_claim):
     editor = bearer(Role.editor)
     assert client.delete(url, headers=editor).status_code == 400
     assert client.delete(f"{url}?version=1", headers=editor).status_code == 204
-    assert client.get(url, headers=editor).status_code == 404
+    # Editors still see it, marked deleted, as on the claim page; below editor it is gone.
+    assert client.get(url, headers=editor).json["is_deleted"] is True
+    assert client.get(url, headers=bearer(Role.reviewer)).status_code == 404
     history = client.get(f"{url}/history", headers=editor).json["items"]
     assert history[-1]["action"] == "delete"
 

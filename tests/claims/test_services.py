@@ -14,7 +14,7 @@ from tracker.claims import queue, services
 from tracker.claims.models import Claim, ClaimStatus
 from tracker.claims.services import ClaimChanges, ClaimDraft, EvidenceDraft
 from tracker.core import db
-from tracker.core.errors import Conflict, InvalidInput, NotAllowed
+from tracker.core.errors import Conflict, Duplicate, InvalidInput, NotAllowed
 from tracker.sources import services as sources
 
 OPENAI_MUSK = "https://openai.com/index/openai-elon-musk/"
@@ -150,9 +150,10 @@ def test_evidence_must_be_http_or_https(app_ctx, make_claim, url, message):
 def test_the_same_address_once_per_claim(app_ctx, make_claim):
     claim = make_claim()
     draft = EvidenceDraft(url=OPENAI_MUSK, title="OpenAI and Elon Musk", stance="context")
-    services.attach_evidence(claim.id, draft, actor=None)
-    with pytest.raises(InvalidInput, match="already evidence"):
+    first = services.attach_evidence(claim.id, draft, actor=None)
+    with pytest.raises(Duplicate, match="already evidence") as caught:
         services.attach_evidence(claim.id, draft, actor=None)
+    assert caught.value.existing_id == first.id and caught.value.fields == {"url": "duplicate"}
 
 
 def test_supporting_and_refuting_evidence_flags_a_claim_disputed(app_ctx, make_claim):

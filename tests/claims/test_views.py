@@ -113,6 +113,21 @@ def test_verdict_evidence_and_history_on_the_claim_page(client, auth, make_claim
     )
 
 
+def test_the_same_address_twice_is_refused_on_the_url_field_keeping_what_was_typed(
+    client, auth, make_claim
+):
+    auth.login(Role.reviewer)
+    claim = make_claim()
+    form = {"url": "https://example.org/report", "title": "A report", "stance": "supports"}
+    assert client.post(f"/claims/{claim.id}/evidence", data=form).status_code == 302
+    again = client.post(f"/claims/{claim.id}/evidence", data={**form, "title": "Typed again"})
+    assert again.status_code == 409
+    field = re.search(r'<div class="field has-error">(.*?)</div>', again.text, re.S)
+    assert field is not None and 'name="url"' in field.group(1)
+    assert f"This address is already evidence for claim #{claim.id}." in field.group(1)
+    assert 'value="Typed again"' in again.text  # the rest of the form is kept
+
+
 def test_two_reviewers_saving_the_same_version_get_a_conflict_page(client, auth, make_claim, app):
     claim = make_claim()
     auth.login(Role.reviewer)

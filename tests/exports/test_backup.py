@@ -392,6 +392,45 @@ def test_password_hashes_and_tokens_only_with_the_flag(reviewed, fresh_database)
     app.extensions["tracker.engine"].dispose()
 
 
+def test_a_restore_ends_every_login_even_with_passwords(reviewed, fresh_database):
+    """Issue 12, defect 1: cookies from before a restore (same SECRET_KEY, same user ids) were
+    valid again after it, at the latest once `set-password` gave the user a password."""
+    backend = _other(reviewed.backend)
+    before = _app(fresh_database(backend))
+    with before.app_context():
+        backup.restore_database(io.StringIO(reviewed.dump_with_passwords, newline="\n"))
+        db.session.commit()
+    browser = before.test_client()
+    response = browser.post(
+        "/login", data={"username": "chief", "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302 and browser.get("/sources").status_code == 200
+    cookies = {name: browser.get_cookie(name).value for name in ("session", "remember_token")}
+    dumps = {True: _dump(before, with_passwords=True), False: _dump(before)}
+    assert "user_sessions" not in dumps[True]
+    before.extensions["tracker.engine"].dispose()
+
+    for with_passwords in (True, False):
+        after = _app(fresh_database(backend))
+        with after.app_context():
+            backup.restore_database(io.StringIO(dumps[with_passwords], newline="\n"))
+            db.session.commit()
+        if not with_passwords:
+            result = after.test_cli_runner().invoke(
+                args=["users", "set-password", "chief", "--password-stdin"],
+                input="a new password!\n",
+            )
+            assert result.exit_code == 0, result.output
+        for kept in (("session",), ("remember_token",)):
+            replay = after.test_client()
+            for name in kept:
+                replay.set_cookie(name, cookies[name])
+            page = replay.get("/sources")
+            assert page.status_code == 302, (with_passwords, kept)
+            assert replay.get("/api/v1/claims").status_code == 401
+        after.extensions["tracker.engine"].dispose()
+
+
 # --- refusals -------------------------------------------------------------------------------
 
 
@@ -431,6 +470,11 @@ def _break(lines: list[str], case: str) -> tuple[list[str], str]:
         claim_line = next(i for i, line in enumerate(lines) if line.startswith('{"table":"claims"'))
         lines[claim_line] = re.sub(r'"is_deleted":\w+', '"is_deleted":"no"', lines[claim_line])
         return lines, f"Line {claim_line + 1} (table claims): bad value for is_deleted"
+    if case in ("NUL in a text", "a lone surrogate"):
+        claim_line = next(i for i, line in enumerate(lines) if line.startswith('{"table":"claims"'))
+        bad = "\\u0000" if case == "NUL in a text" else "\\ud800"
+        lines[claim_line] = lines[claim_line].replace('"statement":"', f'"statement":"{bad}', 1)
+        return lines, f"Line {claim_line + 1} (table claims): statement holds a NUL character"
     if case == "duplicate row":
         lines.insert(late, lines[late])
         return lines, "the database refused the rows"
@@ -458,6 +502,8 @@ def _break(lines: list[str], case: str) -> tuple[list[str], str]:
         "malformed JSON",
         "unknown table",
         "bad value",
+        "NUL in a text",
+        "a lone surrogate",
         "duplicate row",
         "truncated",
         "a row lost",

@@ -105,3 +105,50 @@ def test_claim_page_links_to_its_public_review(client, auth, checked):
     auth.login(Role.viewer)
     assert f'href="/review/{checked["false"]}"' in client.get(f"/claims/{checked['false']}").text
     assert "Public review page" not in client.get(f"/claims/{checked['pending']}").text
+
+
+def test_public_page_names_the_organisation_or_a_chosen_name_never_the_login(app, client):
+    """Issue 12, defect 12: "Reviewed ... by reviewer" showed the reviewer's login."""
+    from tests.conftest import PASSWORD
+    from tracker.accounts import services as accounts
+
+    with app.app_context():
+        editor = accounts.create_user("erin_login", PASSWORD, Role.editor)
+        source = sources.import_source(
+            "The tower is 300 metres tall.\n", sources.SourceMetadata(language="en"), actor=editor
+        )
+        claim = claims.mark_claim(
+            source.id,
+            claims.ClaimDraft(
+                start=0,
+                end=29,
+                statement="The tower is 300 m tall.",
+                status="misleading",
+                rationale="It is 330 m with its antennas.",
+            ),
+            actor=editor,
+        )
+        db.session.commit()
+    app.config.update(PUBLIC_READING=True, REVIEW_ORG_NAME="Faktencheck-Redaktion")
+    page = client.get(f"/review/{claim.id}").text
+    assert "by Faktencheck-Redaktion." in page and "erin_login" not in page
+    with app.app_context():
+        erin = accounts.get_user(editor.id)
+        accounts.set_display_name(erin, "Erin M.", actor=erin)
+        db.session.commit()
+    page = client.get(f"/review/{claim.id}").text
+    assert "by Erin M.." in page and "erin_login" not in page
+    with app.app_context(), pytest.raises(accounts.InvalidInput):
+        erin = accounts.get_user(editor.id)
+        accounts.set_display_name(erin, "ERIN_LOGIN", actor=erin)
+
+
+def test_the_account_page_refuses_the_login_as_display_name_on_its_field(client, auth):
+    user = auth.login(Role.reviewer)
+    page = client.post("/account/display-name", data={"display_name": user.username.upper()})
+    assert page.status_code == 400
+    field = page.text.split('<label for="display_name">')[1].split("</div>")[0]
+    assert "never show a login name" in field and f'value="{user.username.upper()}"' in field
+    saved = client.post("/account/display-name", data={"display_name": "  Rita   K. "})
+    assert saved.status_code == 302
+    assert 'value="Rita K."' in client.get("/account").text

@@ -77,7 +77,8 @@ def test_entities_through_the_api(client, headers, claim_on, people):
     assert created.status_code == 201
     taken = client.post("/api/v1/entities", headers=h, json={
         "name": "Someone", "kind": "person", "aliases": ["Musk"]})
-    assert taken.status_code == 400 and "already names Elon Musk" in taken.json["error"]["message"]
+    assert taken.status_code == 409 and "already names Elon Musk" in taken.json["error"]["message"]
+    assert taken.json["existing_id"] == people["musk"]
 
 
 def test_tracker_disputes_prints_the_seeds_disputes(runner):
@@ -135,4 +136,5 @@ def test_values_flags_and_aliases_through_the_api(client, headers, claim_on, peo
     assert alias.status_code == 201 and "布羅克曼" in alias.json["aliases"]
     taken = client.post(f"/api/v1/entities/{people['brockman']}/aliases", headers=h,
                         json={"alias": "马斯克"})
-    assert taken.status_code == 400 and "already names Elon Musk" in taken.json["error"]["message"]
+    assert taken.status_code == 409 and "already names Elon Musk" in taken.json["error"]["message"]
+    assert taken.json["existing_id"] == people["musk"]

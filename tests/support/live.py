@@ -75,6 +75,11 @@ def serving(app: Flask, threads: int = 8) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx comes back as an HTTPError, and is returned as a Reply
+
+
 @dataclass
 class Reply:
     status: int
@@ -94,8 +99,10 @@ def call(
     form: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 60,
+    follow_redirects: bool = True,
 ) -> Reply:
-    """One HTTP request with a JSON `body` or a `form`; error statuses are returned, not raised."""
+    """One HTTP request with a JSON `body` or a `form`; error statuses are returned, not raised
+    (and so are redirects, unless `follow_redirects`)."""
     request = urllib.request.Request(url, method=method, headers=headers or {})
     if body is not None:
         request.data = json.dumps(body).encode()
@@ -105,8 +112,13 @@ def call(
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    opener = (
+        urllib.request.build_opener()
+        if follow_redirects
+        else urllib.request.build_opener(_KeepRedirects())
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return Reply(response.status, dict(response.headers), response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, dict(error.headers), error.read())

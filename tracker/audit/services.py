@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
 from tracker.audit.models import AuditAction, AuditEntry
+from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.core.pagination import Page, paginate
 
@@ -102,16 +103,24 @@ class ActivityFilter:
     user_id: int | None = None
     since: date | None = None
     until: date | None = None
+    #: Whether entries about soft-deleted claims are listed (editors and admins only).
+    with_deleted_claims: bool = False
 
 
 def list_activity(filters: ActivityFilter, page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
-    """Recent changes, newest first, by user and date (inclusive, UTC days)."""
+    """Recent changes, newest first, by user and date (inclusive, UTC days); entries about
+    deleted claims only ``with_deleted_claims``."""
     stmt = sa.select(AuditEntry).options(selectinload(AuditEntry.actor))
+    if not filters.with_deleted_claims:
+        deleted = sa.select(Claim.id).where(
+            Claim.id == AuditEntry.claim_id, Claim.is_deleted.is_(True)
+        )
+        stmt = stmt.where(~deleted.exists())
     if filters.user_id is not None:
         stmt = stmt.where(AuditEntry.actor_id == filters.user_id)
     if filters.since is not None:
         stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:  # 9999-12-31: no end
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         stmt = stmt.where(AuditEntry.at < end)
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

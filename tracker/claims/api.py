@@ -384,7 +384,7 @@ def index() -> Response:
     """
     args = request.args
     filters = queue.filter_from_args(
-        args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
+        args, user_id=current_user.id, may_see_deleted=services.may_see_deleted(current_user)
     )
     page, per_page = check_page_args(
         args.get("page", 1),
@@ -461,7 +461,8 @@ def detail(claim_id: int) -> Response:
         description: The claim.
         content: {application/json: {schema: Claim}}
     """
-    return jsonify(claim_json(services.get_claim(claim_id)))
+    claim = services.get_claim(claim_id, include_deleted=services.may_see_deleted(current_user))
+    return jsonify(claim_json(claim))
 
 
 @bp.patch("/<int:claim_id>")
@@ -580,7 +581,7 @@ def history(claim_id: int) -> Response:
         description: The history, oldest first.
         content: {application/json: {schema: History}}
     """
-    claim = services.get_claim(claim_id, include_deleted=True)
+    claim = services.get_claim(claim_id, include_deleted=services.may_see_deleted(current_user))
     return jsonify(
         {"claim_id": claim.id, "items": [audit_json(e) for e in audit.claim_history(claim.id)]}
     )

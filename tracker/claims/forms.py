@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.claims.models import ClaimStatus, Stance
 from tracker.claims.queue import SORT_LABELS
+from tracker.core.forms import TrackerForm
 
 STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in ClaimStatus]
 STANCE_CHOICES = [SelectChoice(s.value, s.label) for s in Stance]
@@ -31,7 +31,7 @@ def split_subjects(value: str | None) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(TrackerForm):
     start = IntegerField("Start", validators=[InputRequired(), NumberRange(min=0)])
     end = IntegerField("End", validators=[InputRequired(), NumberRange(min=1)])
     quote = TextAreaField(
@@ -71,13 +71,13 @@ class ClaimForm(FlaskForm):
     version = HiddenField()
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(TrackerForm):
     status = SelectField("Status", choices=STATUS_CHOICES)
     rationale = TextAreaField("Rationale", validators=[Optional(), Length(max=10000)])
     version = HiddenField(validators=[DataRequired()])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(TrackerForm):
     url = StringField("Address (URL)", validators=[DataRequired(), Length(max=2048)])
     title = StringField("Title", validators=[DataRequired(), Length(max=500)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
@@ -88,12 +88,12 @@ class EvidenceForm(FlaskForm):
     passage = TextAreaField("Quoted passage", validators=[Optional(), Length(max=10000)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(TrackerForm):
     note = StringField("Why", validators=[Optional(), Length(max=1000)])
     version = HiddenField()
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TrackerForm):
     claim_ids = SelectMultipleField(
         "Claims",
         coerce=int,
@@ -104,7 +104,7 @@ class AssignForm(FlaskForm):
     assignee_id = SelectField("Assign to", coerce=int)
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form
 
@@ -126,7 +126,7 @@ class QueueFilterForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TrackerForm):
     """A claim's answer and its qualifiers, as a reviewer gives or confirms them."""
 
     answer = StringField(
@@ -148,5 +148,5 @@ class AnswerForm(FlaskForm):
     version = HiddenField()
 
 
-class ConfirmAnswerForm(FlaskForm):
+class ConfirmAnswerForm(TrackerForm):
     version = HiddenField()

@@ -19,12 +19,13 @@ from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
 from tracker.claims import values
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
-from tracker.core import db
-from tracker.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tracker.core import db, unique
+from tracker.core.errors import Conflict, Duplicate, InvalidInput, NotAllowed, NotFound
 from tracker.entities import services as entities
 from tracker.questions import answers, disputes
 from tracker.sources.models import Source
 from tracker.sources.services import check_url
+from tracker.text.dates import InvalidDate, check_partial_date
 from tracker.text.glosses import find_glosses, strip_glosses
 from tracker.text.script import search_key
 
@@ -145,6 +146,7 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
 
     :raises NotFound: no such source.
     :raises InvalidInput: bad span, quote mismatch, missing statement, bad status.
+    :raises Duplicate: a claim has this `key` already.
     :raises NotAllowed: a verdict the actor may not set.
     """
     _require(actor, Role.reviewer, "Marking a claim")
@@ -159,10 +161,21 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
     rationale = (draft.rationale or "").strip() or None
     _check_verdict(status, rationale, has_evidence=False, actor=actor)
     assignee = _get_assignee(draft.assignee_id)
-    if draft.key is not None and db.session.scalar(
-        sa.select(Claim.id).where(Claim.key == draft.key)
-    ):
-        raise InvalidInput(f"A claim with key {draft.key!r} exists already.", {"key": "taken"})
+
+    def find_existing() -> int | None:
+        if draft.key is None:
+            return None
+        return db.session.scalar(sa.select(Claim.id).where(Claim.key == draft.key))
+
+    def duplicate(existing: int) -> Duplicate:
+        return Duplicate(
+            f"A claim with key {draft.key!r} exists already (#{existing}).",
+            existing,
+            {"key": "taken"},
+        )
+
+    if (existing := find_existing()) is not None:
+        raise duplicate(existing)
     claim = Claim(
         key=draft.key,
         source_id=source.id,
@@ -178,8 +191,7 @@ def mark_claim(source_id: int, draft: ClaimDraft, *, actor: User | None) -> Clai
         search_text=_search_text(statement, quote, speaker, subjects),
         created_by_id=actor.id if actor else None,
     )
-    db.session.add(claim)
-    db.session.flush()
+    unique.insert_or_refuse(lambda: db.session.add(claim), find_existing, duplicate)
     _refresh_links(claim)
     audit.record(
         actor,
@@ -286,6 +298,12 @@ class ClaimChanges:
         return {
             f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
         }
+
+
+def may_see_deleted(actor: User | None) -> bool:
+    """Who sees soft-deleted claims: editors and admins (and the system). Below editor a
+    deleted claim is a 404 on its own pages and absent from every list and the change log."""
+    return _can(actor, Role.editor)
 
 
 def get_claim(claim_id: int, *, include_deleted: bool = False) -> Claim:
@@ -474,9 +492,6 @@ class EvidenceDraft:
     passage: str | None = None
 
 
-_PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
-
-
 def _clean_evidence(draft: EvidenceDraft) -> EvidenceDraft:
     errors: dict[str, str] = {}
     messages: list[str] = []
@@ -497,9 +512,15 @@ def _clean_evidence(draft: EvidenceDraft) -> EvidenceDraft:
         errors["title"] = "required" if not title else "too long"
         messages.append("Give the page's title (at most 500 characters).")
     published = (draft.published or "").strip() or None
-    if published and not _PARTIAL_DATE.fullmatch(published):
-        errors["published"] = "invalid"
-        messages.append("The date is YYYY, YYYY-MM or YYYY-MM-DD.")
+    if published:
+        try:
+            check_partial_date(published)
+        except InvalidDate:
+            errors["published"] = "invalid"
+            messages.append(
+                f"“{published[:20]}” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, "
+                "a day the calendar has."
+            )
     publisher = (draft.publisher or "").strip() or None
     if publisher and len(publisher) > 200:
         errors["publisher"] = "too long"
@@ -520,19 +541,31 @@ def _clean_evidence(draft: EvidenceDraft) -> EvidenceDraft:
 def attach_evidence(claim_id: int, draft: EvidenceDraft, *, actor: User | None) -> Evidence:
     """Add an evidence link to a claim.
 
-    :raises InvalidInput: a bad URL (http or https only), title, stance or date, or the same
-        address on this claim already.
+    :raises InvalidInput: a bad URL (http or https only), title, stance or date.
+    :raises Duplicate: the same address is evidence for this claim already (naming it), also
+        when someone else added it at the same moment.
     """
     _require(actor, Role.reviewer, "Adding evidence")
     claim = get_claim(claim_id)
     draft = _clean_evidence(draft)
+
+    def find_existing() -> int | None:
+        return db.session.scalar(
+            sa.select(Evidence.id).where(Evidence.claim_id == claim.id, Evidence.url == draft.url)
+        )
+
+    def duplicate(existing_id: int) -> Duplicate:
+        existing = db.session.get(Evidence, existing_id)
+        state = " (deleted: an editor can restore it)" if existing and existing.is_deleted else ""
+        return Duplicate(
+            f"This address is already evidence for claim #{claim.id}{state}.",
+            existing_id,
+            {"url": "duplicate"},
+        )
+
     for existing in claim.evidence:
         if existing.url == draft.url:
-            state = " (deleted: an editor can restore it)" if existing.is_deleted else ""
-            raise InvalidInput(
-                f"This address is already evidence for claim #{claim.id}{state}.",
-                {"url": "duplicate"},
-            )
+            raise duplicate(existing.id)
     evidence = Evidence(
         url=draft.url,
         title=draft.title,
@@ -542,8 +575,8 @@ def attach_evidence(claim_id: int, draft: EvidenceDraft, *, actor: User | None) 
         passage=draft.passage,
         added_by_id=actor.id if actor else None,
     )
-    claim.evidence.append(evidence)
-    db.session.flush()
+    # Added by someone else at the same moment: theirs is the evidence.
+    unique.insert_or_refuse(lambda: claim.evidence.append(evidence), find_existing, duplicate)
     audit.record(
         actor,
         "evidence",

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tracker.claims.models import Claim, ClaimValue
-from tracker.core import db
+from tracker.core import db, unique
 from tracker.core.errors import InvalidInput
 from tracker.questions.models import Answer, AnswerKind, Question
 from tracker.text.glosses import find_glosses, strip_glosses
@@ -174,14 +174,13 @@ def answer_key(fields: Mapping[str, Any]) -> str:
 
 def find_or_add_answer(question_id: int, text: str, key: str) -> Answer:
     """The question's answer with this key, added when no claim gave it before."""
-    answer = db.session.scalar(
-        sa.select(Answer).where(Answer.question_id == question_id, Answer.key == key)
+    # Added by another claim's save at the same moment: that is the answer, shared.
+    return unique.find_or_insert(
+        lambda: db.session.scalar(
+            sa.select(Answer).where(Answer.question_id == question_id, Answer.key == key)
+        ),
+        lambda: Answer(question_id=question_id, text=text[:300], key=key),
     )
-    if answer is None:
-        answer = Answer(question_id=question_id, text=text[:300], key=key)
-        db.session.add(answer)
-        db.session.flush()
-    return answer
 
 
 def set_answer_id(claim: Claim, answer_id: int | None) -> None:

@@ -28,7 +28,9 @@ from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Conflict, InvalidInput, TrackerError
+from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
+from tracker.core.redirects import safe_next
 from tracker.questions import answers, suggestions
 from tracker.questions import services as questions
 from tracker.questions.models import AnswerKind
@@ -141,14 +143,26 @@ def detail(claim_id: int) -> str:
     return claim_page(claim_id)
 
 
-def claim_page(claim_id: int, answer_form: AnswerForm | None = None) -> str:
-    """The claim page; after a refused answer its form keeps what was typed."""
-    claim = services.get_claim(claim_id, include_deleted=current_user.can(Role.editor))
-    verdict_form = VerdictForm(
-        status=claim.status.value, rationale=claim.rationale, version=claim.version
-    )
+def claim_page(
+    claim_id: int,
+    answer_form: AnswerForm | None = None,
+    *,
+    verdict_form: VerdictForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+) -> str:
+    """The claim page; after a refused answer, verdict or evidence its form keeps what was
+    typed, with the messages on its fields."""
+    claim = services.get_claim(claim_id, include_deleted=services.may_see_deleted(current_user))
+    if verdict_form is None:
+        verdict_form = VerdictForm(
+            formdata=None,
+            status=claim.status.value,
+            rationale=claim.rationale,
+            version=claim.version,
+        )
     if answer_form is None:
         answer_form = AnswerForm(
+            formdata=None,
             answer=claim.value_text or (claim.answer.text if claim.answer else ""),
             as_of=claim.as_of,
             valid_from=claim.valid_from,
@@ -165,12 +179,12 @@ def claim_page(claim_id: int, answer_form: AnswerForm | None = None) -> str:
         found=suggestions.suggest(claim.id) if not claim.is_deleted else None,
         found_values=values.found_in(claim),
         answer_form=answer_form,
-        confirm_form=ConfirmAnswerForm(version=claim.version),
+        confirm_form=ConfirmAnswerForm(formdata=None, version=claim.version),
         context=reading.claim_context(claim),
         history=audit.claim_history(claim.id),
         verdict_form=verdict_form,
-        evidence_form=EvidenceForm(),
-        delete_form=DeleteForm(version=claim.version),
+        evidence_form=evidence_form or EvidenceForm(formdata=None),
+        delete_form=DeleteForm(formdata=None, version=claim.version),
     )
 
 
@@ -207,7 +221,7 @@ def confirm_answer(claim_id: int) -> Response:
     """One click: the proposed answer is right."""
     form = ConfirmAnswerForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
     try:
         answers.confirm_answer(claim_id, version=_version(form.version.data), actor=current_user)
         db.session.commit()
@@ -223,7 +237,7 @@ def confirm_answer(claim_id: int) -> Response:
 @require_role(Role.viewer)
 def in_source(claim_id: int) -> Response:
     """The claim's place in its source's reading view."""
-    claim = services.get_claim(claim_id, include_deleted=True)
+    claim = services.get_claim(claim_id, include_deleted=services.may_see_deleted(current_user))
     lines = reading.claim_context(claim, around=0)
     anchor = f"#s{lines[0].sentence.index}" if lines else ""
     return redirect(url_for("sources.detail", source_id=claim.source_id) + anchor)
@@ -234,7 +248,7 @@ def in_source(claim_id: int) -> Response:
 def verdict(claim_id: int) -> str | Response | tuple[str, int]:
     form = VerdictForm()
     if not form.validate_on_submit():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+        return claim_page(claim_id, verdict_form=form), 400
     changes = services.ClaimChanges(status=form.status.data, rationale=form.rationale.data or "")
     return _save(claim_id, changes, _version(form.version.data), note=None, typed=form.data)
 
@@ -349,19 +363,11 @@ def edit(claim_id: int) -> str | Response | tuple[str, int]:
 
 @bp.post("/claims/<int:claim_id>/evidence")
 @require_role(Role.reviewer)
-def add_evidence(claim_id: int) -> Response:
+def add_evidence(claim_id: int) -> Response | tuple[str, int]:
     form = EvidenceForm()
     anchor = url_for("claims.detail", claim_id=claim_id) + "#evidence"
     if not form.validate_on_submit():
-        flash(
-            "Evidence not added: "
-            + "; ".join(
-                f"{form[name].label.text}: {', '.join(errors)}"
-                for name, errors in form.errors.items()
-            ),
-            "danger",
-        )
-        return redirect(anchor)
+        return claim_page(claim_id, evidence_form=form), 400
     try:
         services.attach_evidence(
             claim_id,
@@ -378,8 +384,8 @@ def add_evidence(claim_id: int) -> Response:
         db.session.commit()
     except TrackerError as exc:
         db.session.rollback()
-        flash(f"Evidence not added: {exc.message}", "danger")
-        return redirect(anchor)
+        _form_error(form, exc)
+        return claim_page(claim_id, evidence_form=form), exc.status
     flash("Evidence added.", "success")
     return redirect(anchor)
 
@@ -389,7 +395,7 @@ def add_evidence(claim_id: int) -> Response:
 def evidence_state(claim_id: int, evidence_id: int, action: str) -> Response:
     form = DeleteForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
     services.set_evidence_deleted(
         claim_id, evidence_id, action == "delete", actor=current_user, note=form.note.data
     )
@@ -403,7 +409,7 @@ def evidence_state(claim_id: int, evidence_id: int, action: str) -> Response:
 def claim_state(claim_id: int, action: str) -> Response:
     form = DeleteForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
     if action == "delete":
         services.delete_claim(
             claim_id, version=_version(form.version.data), actor=current_user, note=form.note.data
@@ -418,7 +424,7 @@ def claim_state(claim_id: int, action: str) -> Response:
 @bp.get("/claims/<int:claim_id>/history")
 @require_role(Role.viewer)
 def history(claim_id: int) -> str:
-    claim = services.get_claim(claim_id, include_deleted=True)
+    claim = services.get_claim(claim_id, include_deleted=services.may_see_deleted(current_user))
     return render_template(
         "claims/history.html", claim=claim, history=audit.claim_history(claim.id)
     )
@@ -431,7 +437,9 @@ def queue_filter_from_args() -> queue.ClaimFilter:
     """The queue filter the URL asks for; a malformed one is a 400."""
     try:
         return queue.filter_from_args(
-            request.args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
+            request.args,
+            user_id=current_user.id,
+            may_see_deleted=services.may_see_deleted(current_user),
         )
     except InvalidInput as exc:
         abort(400, exc.message)
@@ -467,9 +475,7 @@ def _assignee_choices(reviewers: list[Any]) -> list[SelectChoice]:
 def assign() -> Response:
     form = AssignForm()
     form.assignee_id.choices = _assignee_choices(accounts.list_reviewers())
-    back = request.form.get("next") or url_for("claims.index")
-    if not back.startswith("/"):
-        back = url_for("claims.index")
+    back = safe_next(request.form.get("next"), url_for("claims.index"))
     if not form.validate_on_submit():
         flash("Choose claims and who to assign them to.", "danger")
         return redirect(back)

@@ -4,9 +4,10 @@ cookie sessions."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -14,19 +15,20 @@ from tracker.core.auth import is_token_request
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.pagination import Page
+from tracker.text.cleaning import UNSTORABLE, UnstorableText, clean_tree, is_storable
 
 csrf = CSRFProtect()
 
-#: What no text column can hold: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+F = TypeVar("F", bound=Callable[..., Any])
 _WHOLE_NUMBER = re.compile("[0-9]{1,10}")
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, holding only numbers and text the database can store.
+    """The request's JSON object, holding only numbers and text the database can store, with
+    text made only of invisible characters read as "" (tracker/text/cleaning.py).
 
     :raises InvalidInput: when the body is not a JSON object, or holds a number beyond 32 bits
-        or text with a NUL character.
+        or text with a NUL character or a lone surrogate.
     """
     try:
         data = request.get_json(silent=True)
@@ -34,12 +36,16 @@ def json_body() -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object with Content-Type: application/json.")
-    _check_storable(data)
+    try:
+        data = clean_tree(data)
+    except UnstorableText as exc:
+        raise InvalidInput(str(exc), {exc.field or "": "invalid character"}) from None
+    _check_numbers(data)
     return data
 
 
-def _check_storable(data: dict[str, Any]) -> None:
-    """:raises InvalidInput: naming the top-level field that holds an unstorable value."""
+def _check_numbers(data: dict[str, Any]) -> None:
+    """:raises InvalidInput: naming the top-level field that holds a number beyond 32 bits."""
     pending: list[tuple[str, Any]] = list(data.items())
     while pending:  # no recursion: the body may nest as deep as the JSON parser allows
         name, value = pending.pop()
@@ -47,12 +53,6 @@ def _check_storable(data: dict[str, Any]) -> None:
             pending.extend((name, v) for v in value.values())
         elif isinstance(value, list):
             pending.extend((name, v) for v in value)
-        elif isinstance(value, str) and _UNSTORABLE.search(value):
-            raise InvalidInput(
-                f"'{name}' contains a NUL character or an unpaired surrogate; "
-                "text cannot hold them.",
-                {name: "invalid character"},
-            )
         elif isinstance(value, int) and not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
             raise InvalidInput(
                 f"'{name}' is out of range: whole numbers here fit in 32 bits.",
@@ -92,14 +92,29 @@ def _check_path_ids(_endpoint: str | None, values: dict[str, Any] | None) -> Non
             raise NotFound(f"There is no {name.removesuffix('_id')} #{value}.")
 
 
+def checks_own_query(view: F) -> F:
+    """Mark a page that refuses unstorable query text itself, showing its filter form again
+    with what was typed (the who-said-what matrix); the API is always checked here."""
+    view.checks_own_query = True  # type: ignore[attr-defined]
+    return view
+
+
 def _check_query() -> None:
-    """:raises InvalidInput: for a NUL character in the query string (PostgreSQL refuses it)."""
-    if not request.path.startswith("/api/"):
+    """The input rule on every query string, pages and API alike: a 400 (a page, or JSON
+    naming the parameter) before any query.
+
+    :raises InvalidInput: for a NUL character or a lone surrogate (PostgreSQL refuses them).
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "checks_own_query", False) and not request.path.startswith("/api/"):
         return
     for name, value in request.args.items(multi=True):
-        if _UNSTORABLE.search(name) or _UNSTORABLE.search(value):
+        if not (is_storable(name) and is_storable(value)):
+            field = UNSTORABLE.sub("", name)
             raise InvalidInput(
-                "The query string contains a NUL character.", {name.replace("\x00", ""): "invalid"}
+                f"The query string's '{field}' contains a NUL character or an unpaired "
+                "surrogate; text cannot hold them.",
+                {field: "invalid character"},
             )
 
 

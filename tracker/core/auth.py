@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Request, abort, current_app, request
+import sqlalchemy as sa
+from flask import Flask, Request, Response, abort, current_app, g, request
 from flask_login import LoginManager, current_user
 
 from tracker.accounts import services as accounts
+from tracker.accounts import sessions
 from tracker.accounts.models import Role, User
+from tracker.core import db
+from tracker.core.db import utcnow
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,11 +29,11 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = accounts.get_user(int(user_id)) if user_id.isdigit() else None
-    # A restore without password hashes also ends the sessions of the accounts it restored.
-    usable = user is not None and user.is_active and user.has_usable_password
-    return user if usable else None
+def _load_user(session_key: str) -> User | None:
+    """The user of a login session (the key from the session or the remember cookie); None
+    once that session has ended (logout, logout everywhere, new password or role, a lock, a
+    restore) or expired, or the account is locked or has no usable password."""
+    return sessions.user_for_session(session_key)
 
 
 @login_manager.request_loader
@@ -34,11 +42,32 @@ def _load_user_from_token(req: Request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = accounts.user_for_token(token.strip())
-    if user is not None:
-        # Remember how this request authenticated: token requests need no CSRF token.
-        req.environ["tracker.token_auth"] = True
+    now = utcnow()
+    api_token = accounts.find_token(token.strip(), now=now)
+    if api_token is None:
+        return None
+    user = api_token.user
+    if accounts.token_use_is_stale(api_token, now):
+        _note_token_use(api_token.id, now)
+    # Remember how this request authenticated: token requests need no CSRF token.
+    req.environ["tracker.token_auth"] = True
     return user
+
+
+def _note_token_use(token_id: int, now: datetime) -> None:
+    """Write the token's last use in a transaction of its own, before the request's work.
+
+    The lookup only read; on SQLite a transaction that has read cannot queue for the write
+    lock, so it ends here and the UPDATE begins the next one. A last-use time is not worth a
+    failed request: when the lock is not granted in time, it is written by a later request.
+    """
+    db.session.commit()
+    try:
+        accounts.note_token_use(token_id, now)
+        db.session.commit()
+    except sa.exc.OperationalError:
+        db.session.rollback()
+        log.warning("token #%d: last use not written (the database is busy)", token_id)
 
 
 def is_token_request() -> bool:
@@ -75,5 +104,33 @@ def require_role(role: Role, *, public_when: str | None = None) -> Callable[[F],
     return decorator
 
 
+#: Pages without a role that still belong to one visitor: the login form holds their CSRF token.
+_PRIVATE_ENDPOINTS = frozenset({"accounts.login"})
+
+
+def _is_private() -> bool:
+    """Whether this response is for one user only: someone is logged in, or the view needs a
+    login (its 401/302 included), or it holds a visitor's CSRF token."""
+    user = g.get("_login_user")  # Flask-Login's user of this request, once anything asked
+    if user is not None and user.is_authenticated:
+        return True
+    if request.endpoint in _PRIVATE_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or not hasattr(view, "required_role"):
+        return False
+    public_when = getattr(view, "public_when", None)
+    return not (public_when and current_app.config.get(public_when))
+
+
+def _no_store_when_private(response: Response) -> Response:
+    """Nothing behind a login is kept by a browser's cache or a proxy (pages, API answers,
+    exports): after logging out, Back shows nothing and a shared machine keeps nothing."""
+    if _is_private():
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    app.after_request(_no_store_when_private)

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,21 @@ class Conflict(TrackerError):
         self.current_version = current_version
 
 
+class ConcurrentChange(TrackerError):
+    """Another transaction changed the same rows at the same moment (a lost update caught by
+    a version column, a serialisation failure or a deadlock); nothing of this was saved."""
+
+    code = "conflict"
+    status = 409
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "Someone else changed this at the same moment. Nothing was saved; reload and "
+            "try again."
+        )
+
+
 class NotFound(TrackerError):
     code = "not_found"
     status = 404
@@ -99,6 +115,15 @@ def is_lock_timeout(exc: sa.exc.OperationalError) -> bool:
 _SQL_BUGS = ("syntax error", "no such table", "no such column", "no such function")
 
 
+#: PostgreSQL's SQLSTATEs for a transaction that lost to a concurrent one: serialization
+#: failure and deadlock (the other transaction went on; this one was rolled back).
+_LOST_TO_ANOTHER = frozenset({"40001", "40P01"})
+
+
+def is_concurrency_failure(exc: sa.exc.OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _LOST_TO_ANOTHER
+
+
 def is_sql_bug(exc: sa.exc.OperationalError) -> bool:
     text = str(exc.orig).lower()
     return any(bug in text for bug in _SQL_BUGS)
@@ -124,6 +149,7 @@ def register_error_handlers(app: Flask) -> None:
             body = error_body(exc.code, exc.message, exc.fields)
             if isinstance(exc, Duplicate):
                 body["error"]["existing_id"] = exc.existing_id
+                body["existing_id"] = exc.existing_id
             if isinstance(exc, Conflict):
                 body["error"]["current_version"] = exc.current_version
             return jsonify(body), exc.status, headers
@@ -157,6 +183,9 @@ def register_error_handlers(app: Flask) -> None:
 
         # Hand the connection back rolled back now: the next request must start clean.
         db.session.remove()
+        if isinstance(exc, sa.exc.OperationalError) and is_concurrency_failure(exc):
+            log.warning("lost to a concurrent transaction: %s %s", request.method, request.path)
+            return _tracker_error(ConcurrentChange())
         if isinstance(exc, sa.exc.OperationalError) and is_sql_bug(exc):
             log.error(
                 "SQL the database cannot run: %s %s", request.method, request.path, exc_info=exc
@@ -180,6 +209,34 @@ def register_error_handlers(app: Flask) -> None:
                 retry_after=5,
             )
         return _tracker_error(error)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc: StaleDataError) -> tuple[Response | str, int, dict[str, str]]:
+        # A versioned row saved by another transaction between our read and our write.
+        from tracker.core import db
+
+        db.session.remove()
+        log.warning("lost update refused: %s %s", request.method, request.path)
+        return _tracker_error(ConcurrentChange())
+
+    @app.errorhandler(sa.exc.IntegrityError)
+    def _integrity(exc: sa.exc.IntegrityError) -> Any:
+        """A unique key stored by another transaction first, where no service said which row
+        won: still a 409, logged so the service can learn to name it. Anything else (a
+        foreign key, a CHECK) is a bug: 500."""
+        from tracker.core import db
+        from tracker.core.unique import UniqueViolation, is_unique_violation
+
+        db.session.remove()
+        if not is_unique_violation(exc):
+            raise exc
+        log.warning(
+            "unique violation not handled by a service: %s %s: %s",
+            request.method,
+            request.path,
+            exc.orig,
+        )
+        return _tracker_error(UniqueViolation())
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[Response | str, int] | tuple[Any, ...]:

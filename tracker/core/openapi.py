@@ -93,7 +93,11 @@ ERROR_SCHEMA: dict[str, Any] = {
                     "description": "409 for a stale version: the claim's version now.",
                 },
             },
-        }
+        },
+        "existing_id": {
+            "type": "integer",
+            "description": "409 for a duplicate: the id of what exists already (as in `error`).",
+        },
     },
 }
 #: Error responses, added to each operation they apply to by ``_operation``.
@@ -102,7 +106,8 @@ ERROR_RESPONSES = {
     "Unauthorized": "No valid login or API token (send `Authorization: Bearer TOKEN`).",
     "Forbidden": "The user's role does not allow this.",
     "NotFound": "No such thing (or it is deleted).",
-    "Conflict": "A duplicate, or a stale `version`: nothing was saved.",
+    "Conflict": "A duplicate (`existing_id` names it), a stale `version`, or a change made "
+    "by someone else at the same moment: nothing was saved.",
     "TooLarge": "The body is larger than the server accepts.",
 }
 
@@ -186,6 +191,9 @@ def _operation(app: Flask, rule: Rule, method: str, has_path_params: bool) -> di
         responses.setdefault("400", "BadRequest")
     if "requestBody" in operation:
         responses.setdefault("413", "TooLarge")
+    if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
+        # Any write can lose to another one made at the same moment (tracker.core.unique).
+        responses.setdefault("409", "Conflict")
     if has_path_params:
         responses.setdefault("404", "NotFound")
     operation["responses"] = dict(sorted(responses.items()))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.core.forms import TrackerForm
 from tracker.entities.models import EntityKind
 
 
-class EntityForm(FlaskForm):
+class EntityForm(TrackerForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind",
@@ -26,5 +26,5 @@ class EntityForm(FlaskForm):
     )
 
 
-class AliasForm(FlaskForm):
+class AliasForm(TrackerForm):
     alias = StringField("Another name", validators=[DataRequired(), Length(max=200)])

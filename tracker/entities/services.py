@@ -14,8 +14,8 @@ from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
 from tracker.claims.models import Claim
-from tracker.core import db
-from tracker.core.errors import InvalidInput, NotAllowed, NotFound
+from tracker.core import db, unique
+from tracker.core.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 from tracker.core.pagination import Page, paginate
 from tracker.entities.models import ClaimEntity, Entity, EntityAlias, EntityKind, EntityRole
 from tracker.questions.models import Question
@@ -48,11 +48,32 @@ def _check_alias(name: str, entity: Entity | None = None) -> str:
         sa.select(EntityAlias).where(EntityAlias.alias_key == alias_key(name))
     )
     if owner is not None and (entity is None or owner.entity_id != entity.id):
-        raise InvalidInput(
-            f"“{name}” already names {owner.entity.name}; a name can mean only one entity.",
-            {"alias": "taken"},
-        )
+        raise _taken(name, owner.entity_id)
     return name
+
+
+def _taken(name: str, entity_id: int) -> Duplicate:
+    owner = db.session.get(Entity, entity_id)
+    return Duplicate(
+        f"“{name}” already names {owner.name if owner else f'#{entity_id}'}; "
+        "a name can mean only one entity.",
+        entity_id,
+        {"alias": "taken"},
+    )
+
+
+def _owner_of(names: Iterable[str]) -> tuple[str, int] | None:
+    """The first of these names that already means an entity, and that entity's id."""
+    for name in names:
+        clean = re.sub(r"\s+", " ", name).strip()
+        found = db.session.scalar(
+            sa.select(EntityAlias.entity_id).where(EntityAlias.alias_key == alias_key(clean))
+        )
+        if found is None:
+            found = db.session.scalar(sa.select(Entity.id).where(Entity.name == clean))
+        if found is not None:
+            return clean, found
+    return None
 
 
 def create_entity(
@@ -60,7 +81,8 @@ def create_entity(
 ) -> Entity:
     """Add a person or organisation with its names; claims naming it are linked to it.
 
-    :raises InvalidInput: an empty or taken name, or an unknown kind.
+    :raises InvalidInput: an empty name, or an unknown kind.
+    :raises Duplicate: a name means another entity already (naming it).
     """
     _require_reviewer(actor)
     try:
@@ -69,17 +91,30 @@ def create_entity(
         raise InvalidInput("The kind is person or organisation.", {"kind": "invalid"}) from None
     name = _check_alias(name)
     entity = Entity(name=name, kind=kind)
-    db.session.add(entity)
-    db.session.flush()
     keys: set[str] = set()
-    for alias in [name, *aliases]:
-        clean = _check_alias(alias, entity)
-        if alias_key(clean) not in keys:
-            keys.add(alias_key(clean))
-            db.session.add(
-                EntityAlias(entity_id=entity.id, alias=clean, alias_key=alias_key(clean))
-            )
-    db.session.flush()
+
+    def add() -> None:
+        db.session.add(entity)
+        db.session.flush()
+        for alias in [name, *aliases]:
+            clean = _check_alias(alias, entity)
+            if alias_key(clean) not in keys:
+                keys.add(alias_key(clean))
+                db.session.add(
+                    EntityAlias(entity_id=entity.id, alias=clean, alias_key=alias_key(clean))
+                )
+
+    # One of the names given to another entity at the same moment: that one has it.
+    owner: list[str] = []
+
+    def find_existing() -> int | None:
+        found = _owner_of([name, *aliases])
+        if found is None:
+            return None
+        owner.append(found[0])
+        return found[1]
+
+    unique.insert_or_refuse(add, find_existing, lambda entity_id: _taken(owner[-1], entity_id))
     audit.record(
         actor,
         "entity",
@@ -94,7 +129,8 @@ def create_entity(
 def add_alias(entity_id: int, alias: str, *, actor: User | None) -> EntityAlias:
     """Add another name for an entity and link the claims that use it.
 
-    :raises InvalidInput: the name is empty or names another entity.
+    :raises InvalidInput: the name is empty.
+    :raises Duplicate: the name means another entity already (naming it).
     """
     _require_reviewer(actor)
     entity = get_entity(entity_id)
@@ -104,8 +140,18 @@ def add_alias(entity_id: int, alias: str, *, actor: User | None) -> EntityAlias:
     if existing is not None:
         return existing
     row = EntityAlias(entity_id=entity.id, alias=clean, alias_key=key)
-    db.session.add(row)
-    db.session.flush()
+    try:
+        with unique.first_writer():
+            db.session.add(row)
+    except unique.UniqueViolation:
+        # Someone else gave this name at the same moment: to this entity (then it is done, as
+        # when it was there before), or to another one, which it now names.
+        won = db.session.scalar(sa.select(EntityAlias).where(EntityAlias.alias_key == key))
+        if won is None:
+            raise
+        if won.entity_id == entity.id:
+            return won
+        raise _taken(clean, won.entity_id) from None
     audit.record(actor, "entity", entity.id, AuditAction.update, changes={"aliases": (None, clean)})
     relink_claims_naming({key})
     return row
@@ -187,8 +233,15 @@ def alias_index() -> AliasIndex:
 
 
 def link_claim(claim: Claim, index: AliasIndex | None = None) -> set[int]:
-    """Recompute which entities the claim is about, by, or mentions; returns their ids."""
-    index = index or alias_index()
+    """Recompute which entities the claim is about, by, or mentions; returns their ids.
+
+    When another transaction linked the claim to one of the same entities a moment ago (two
+    names of one entity added at once), it runs again and keeps that link.
+    """
+    return unique.retried_once(lambda: _link_claim(claim, index or alias_index()))
+
+
+def _link_claim(claim: Claim, index: AliasIndex) -> set[int]:
     quote = strip_glosses(claim.quote, find_glosses(claim.quote)).text
     wanted: set[tuple[int, EntityRole]] = set()
     for subject in claim.subjects:

@@ -11,6 +11,7 @@ from tracker.claims.forms import split_subjects
 from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import TrackerError
+from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
 from tracker.entities import services
 from tracker.entities.forms import AliasForm, EntityForm
@@ -60,13 +61,18 @@ def create() -> Response | tuple[str, int]:
 @bp.get("/entities/<int:entity_id>")
 @require_role(Role.viewer)
 def detail(entity_id: int) -> str:
+    return _detail_page(entity_id, AliasForm(formdata=None))
+
+
+def _detail_page(entity_id: int, alias_form: AliasForm) -> str:
+    """An entity's page; after a refused name its form keeps what was typed."""
     entity = services.get_entity(entity_id)
     said_page = check_page_args(request.args.get("said_page", 1), 1, 1)[0]
     about_page = check_page_args(request.args.get("about_page", 1), 1, 1)[0]
     return render_template(
         "entities/detail.html",
         entity=entity,
-        alias_form=AliasForm(),
+        alias_form=alias_form,
         said=services.entity_role_claims(entity_id, said=True, page=said_page),
         about=services.entity_role_claims(entity_id, said=False, page=about_page),
         said_page=said_page,
@@ -76,12 +82,12 @@ def detail(entity_id: int) -> str:
 
 @bp.post("/entities/<int:entity_id>/aliases")
 @require_role(Role.reviewer)
-def add_alias(entity_id: int) -> Response:
+def add_alias(entity_id: int) -> Response | tuple[str, int]:
     form = AliasForm()
     back = url_for("entities.detail", entity_id=entity_id)
     if not form.validate_on_submit():
-        flash("Type the name to add.", "danger")
-        return redirect(back)
+        flash(form_problems(form) or "Type the name to add.", "danger")
+        return _detail_page(entity_id, form), 400
     try:
         services.add_alias(entity_id, form.alias.data or "", actor=current_user)
         db.session.commit()

@@ -34,6 +34,7 @@ from tracker.accounts.models import UNUSABLE_PASSWORD_PREFIX
 from tracker.core import db, migrate
 from tracker.core.db import Base, DecimalString, utcnow
 from tracker.core.errors import TrackerError
+from tracker.text.cleaning import UnstorableText, clean_tree, is_storable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ UNUSABLE_PASSWORD_HASH = (
 SECRET_COLUMNS: dict[tuple[str, str], str] = {("users", "password_hash"): UNUSABLE_PASSWORD_HASH}
 #: Tables left out of a dump unless asked for (bearer tokens log in without a password).
 SECRET_TABLES = frozenset({"api_tokens"})
+#: Tables never dumped nor restored: logins (user_sessions) end at a restore, whatever the dump,
+#: so a cookie from before it is refused, even after `tracker users set-password`.
+NEVER_DUMPED = frozenset({"user_sessions"})
 
 NOTE_WITHOUT_PASSWORDS = (
     "Password hashes and API tokens are left out: restored users get an unusable password "
@@ -107,7 +111,11 @@ class RestoreReport:
 
 
 def _tables() -> list[sa.Table]:
-    return [t for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.name != "alembic_version" and t.name not in NEVER_DUMPED
+    ]
 
 
 def _columns(table: sa.Table, *, with_passwords: bool) -> list[sa.Column[Any]]:
@@ -386,11 +394,29 @@ class _TablePlan:
                     raise BackupError(f"{where}: {name} is listed in 'json_null' but not null.")
                 params[f"p_{name}"] = sa.JSON.NULL
                 continue
+            if not _storable(value):
+                raise BackupError(
+                    f"{where}: {name} holds a NUL character or an unpaired surrogate, which "
+                    "PostgreSQL cannot store and the tracker no longer accepts; correct that "
+                    "row in the database it came from, dump it again and restore that."
+                )
             try:
                 params[f"p_{name}"] = None if value is None else self.decoders[name](value)
             except (ValueError, TypeError, InvalidOperation) as exc:
                 raise BackupError(f"{where}: bad value for {name}: {exc}.") from None
         return params
+
+
+def _storable(value: Any) -> bool:
+    """Whether a value (a JSON column's too) holds only text a database can store."""
+    if isinstance(value, str):
+        return is_storable(value)
+    if isinstance(value, dict | list):
+        try:
+            clean_tree(value)
+        except UnstorableText:
+            return False
+    return True
 
 
 def _plan_for(number: int, obj: dict[str, Any], plans: dict[str, _TablePlan]) -> _TablePlan:

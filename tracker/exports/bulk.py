@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,14 +22,17 @@ from tracker.accounts.models import User
 from tracker.claims import services as claims
 from tracker.claims.models import Claim, ClaimStatus
 from tracker.core import db
+from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput, NotFound, TrackerError
 from tracker.questions import services as questions
 from tracker.sources.models import Source
+from tracker.text.cleaning import clean_tree, is_storable
 
 FORMATS = ("csv", "json", "jsonl")
 #: What the CSV export puts before a cell that a spreadsheet would run (see exports).
 _NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 STANCES = ("supports", "refutes", "context")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def read_records(text: str, fmt: str) -> Iterator[Record]:
             raise InvalidInput(f"Line {exc.lineno}: not JSON ({exc.msg}).", {}) from None
         items = document.get("claims") if isinstance(document, dict) else document
         if not isinstance(items, list):
-            raise InvalidInput("The JSON is neither a list of claims nor {\"claims\": [...]}.", {})
+            raise InvalidInput('The JSON is neither a list of claims nor {"claims": [...]}.', {})
         for number, item in enumerate(items, start=1):
             yield Record(number, item if isinstance(item, dict) else {"_": item})
 
@@ -118,7 +122,8 @@ def _int(data: dict[str, Any], name: str) -> int | None:
     value = _text(data, name)
     if value is None:
         return None
-    if not value.strip().lstrip("-").isdigit():
+    # ASCII digits that fit a column (``isdigit`` also takes "²", which ``int`` refuses).
+    if not _WHOLE_NUMBER.fullmatch(value.strip()) or abs(int(value)) > MAX_INTEGER:
         raise InvalidInput(f"'{name}' must be a whole number, not “{value[:20]}”.", {name: ""})
     return int(value)
 
@@ -255,7 +260,9 @@ def import_claims(
         report.total += 1
         try:
             with db.session.begin_nested():
-                claim = _import_one(record.data, actor)
+                # The input rule (NUL and surrogates refused, blank text empty) on a copy:
+                # a reject file gives the row back as it was sent.
+                claim = _import_one(clean_tree(record.data), actor)
         except (TrackerError, ValueError) as exc:
             message = exc.message if isinstance(exc, TrackerError) else str(exc)
             report.errors.append(RowError(record.line, message, record.data))
@@ -295,9 +302,16 @@ def write_rejects(errors: list[RowError], fmt: str) -> str:
         writer.writeheader()
         for error in errors:
             writer.writerow({"line": error.line, "error": error.message, **error.data})
-        return out.getvalue()
-    return "".join(
-        json.dumps({"line": e.line, "error": e.message, "claim": e.data}, ensure_ascii=False)
-        + "\n"
-        for e in errors
-    )
+        # A lone surrogate (a refused row) cannot be written as UTF-8: it becomes "?".
+        return out.getvalue().encode("utf-8", "replace").decode("utf-8")
+    return "".join(_reject_line(e) for e in errors)
+
+
+def _reject_line(error: RowError) -> str:
+    """One bad row as JSON; escaped to ASCII when it holds a lone surrogate, so the row comes
+    back exactly as sent (``\\ud800``) in a file UTF-8 can hold."""
+    item = {"line": error.line, "error": error.message, "claim": error.data}
+    line = json.dumps(item, ensure_ascii=False)
+    if not is_storable(line.replace("\x00", "")):
+        line = json.dumps(item)
+    return line + "\n"

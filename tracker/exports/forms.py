@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from tracker.claims.models import ClaimStatus
+from tracker.core.forms import TrackerForm
 from tracker.exports.services import ExportFormat
 
 
-class ExportForm(FlaskForm):
+class ExportForm(TrackerForm):
     class Meta:
         csrf = False  # a GET form: downloading changes nothing
 
@@ -33,7 +33,7 @@ class ExportForm(FlaskForm):
     bom = BooleanField("CSV: start with a byte order mark (for older spreadsheet programs)")
 
 
-class ImportClaimsForm(FlaskForm):
+class ImportClaimsForm(TrackerForm):
     file = FileField(
         "A CSV, JSON or JSON Lines file, as the export writes it",
         validators=[FileRequired("Choose a file.")],

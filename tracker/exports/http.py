@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, current_app, request, stream_with_context
 from flask_login import current_user
 
-from tracker.accounts.models import Role
 from tracker.claims import queue
+from tracker.claims import services as claims
 from tracker.exports import services
 
 
@@ -17,7 +17,7 @@ def export_request() -> services.ExportRequest:
     """
     fmt = services.parse_format(request.args.get("format", "csv"))
     filters = queue.filter_from_args(
-        request.args, user_id=current_user.id, may_see_deleted=current_user.can(Role.editor)
+        request.args, user_id=current_user.id, may_see_deleted=claims.may_see_deleted(current_user)
     )
     base_url, publisher = services.publishing(current_app.config, request.url_root)
     return services.ExportRequest(

@@ -60,8 +60,11 @@ class ClaimRow:
     created_at: datetime
     updated_at: datetime
     evidence: list[EvidenceRow] = field(default_factory=list)
-    #: Who set the current status, and when (the claim's creation if never changed).
+    #: Who set the current status (their login: private exports only), and when (the claim's
+    #: creation if never changed).
     reviewer: str | None = None
+    #: The name that reviewer chose for public pages (None: they chose none).
+    reviewer_display_name: str | None = None
     verdict_at: datetime | None = None
     #: The speaker resolved to a person or organisation, when the tracker knows them.
     speaker_name: str | None = None
@@ -229,9 +232,9 @@ def _add_details(rows: list[ClaimRow]) -> None:
                 EvidenceRow(url, title, stance.value, publisher, published)
             )
     # The status was set by the newest entry that changed it, or by the creation.
-    verdicts: dict[int, tuple[str | None, datetime]] = {}
-    for claim_id, username, at in db.session.connection().execute(
-        sa.select(AuditEntry.claim_id, User.username, AuditEntry.at)
+    verdicts: dict[int, tuple[str | None, str | None, datetime]] = {}
+    for claim_id, username, display_name, at in db.session.connection().execute(
+        sa.select(AuditEntry.claim_id, User.username, User.display_name, AuditEntry.at)
         .outerjoin(User, AuditEntry.actor_id == User.id)
         .where(
             of_batch(AuditEntry.claim_id),
@@ -240,10 +243,11 @@ def _add_details(rows: list[ClaimRow]) -> None:
         )
         .order_by(AuditEntry.claim_id, AuditEntry.id)
     ):
-        verdicts[claim_id] = (username, at)
-    for claim_id, (username, at) in verdicts.items():
+        verdicts[claim_id] = (username, display_name, at)
+    for claim_id, (username, display_name, at) in verdicts.items():
         if claim_id in by_id:
-            by_id[claim_id].reviewer, by_id[claim_id].verdict_at = username, at
+            row = by_id[claim_id]
+            row.reviewer, row.reviewer_display_name, row.verdict_at = username, display_name, at
     speakers: dict[int, tuple[str, str]] = {}
     for claim_id, name, kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)

@@ -111,6 +111,8 @@ def review(claim_id: int) -> tuple[str, int]:
         rating=RATINGS.get(row.status),
         claim_review=claim_review(row, base_url, publisher) if published else None,
         public_url=public_url(base_url, row.id),
+        # A public page names the organisation, or the name the reviewer chose; never a login.
+        organisation=publisher.name,
     ), 200
 
 

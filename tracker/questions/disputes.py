@@ -17,7 +17,7 @@ from tracker.audit.models import AuditAction
 from tracker.claims import values
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.claims.queue import is_id
-from tracker.core import db
+from tracker.core import db, unique
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
 from tracker.questions.models import (
@@ -114,8 +114,14 @@ def detect(question_id: int) -> list[Contradiction]:
     """Find the question's contradictions again; decisions and rulings are kept and applied.
 
     A contradiction the detector no longer sees (a value was corrected) stays on record with
-    ``is_current`` false; flagged ones are the reviewers' and never cleared here.
+    ``is_current`` false; flagged ones are the reviewers' and never cleared here. When another
+    transaction stored one of the same pairs a moment ago (two claims of the question edited
+    at once), it runs again and keeps that row.
     """
+    return unique.retried_once(lambda: _detect(question_id))
+
+
+def _detect(question_id: int) -> list[Contradiction]:
     claims = list(
         db.session.scalars(
             sa.select(Claim)
@@ -248,6 +254,10 @@ def detect_all() -> int:
     Loads every grouped claim (with evidence), every contradiction, answer and ruling once,
     in a handful of queries, instead of several queries a question.
     """
+    return unique.retried_once(_detect_all)
+
+
+def _detect_all() -> int:
     claims: dict[int, list[Claim]] = defaultdict(list)
     for claim in db.session.scalars(
         sa.select(Claim)
@@ -305,24 +315,29 @@ def flag(claim_a_id: int, claim_b_id: int, reason: str, *, actor: User | None) -
         )
     if not reason.strip():
         raise InvalidInput("Say how they disagree.", {"reason": "required"})
-    row = db.session.scalar(
-        sa.select(Contradiction).where(
-            Contradiction.claim_a_id == a_id,
-            Contradiction.claim_b_id == b_id,
-            Contradiction.kind == ConflictKind.flagged,
+
+    def find() -> Contradiction | None:
+        return db.session.scalar(
+            sa.select(Contradiction).where(
+                Contradiction.claim_a_id == a_id,
+                Contradiction.claim_b_id == b_id,
+                Contradiction.kind == ConflictKind.flagged,
+            )
         )
-    )
-    if row is None:
-        row = Contradiction(
+
+    def make() -> Contradiction:
+        return Contradiction(
             question_id=a.question_id,
             claim_a_id=a_id,
             claim_b_id=b_id,
             kind=ConflictKind.flagged,
             detail=reason.strip(),
         )
-        db.session.add(row)
-    else:
-        row.detail, row.is_current, row.state = reason.strip(), True, ConflictState.open
+
+    # Flagged by someone else at the same moment: this reason replaces theirs, as it would a
+    # moment later.
+    row = unique.find_or_insert(find, make)
+    row.detail, row.is_current, row.state = reason.strip(), True, ConflictState.open
     db.session.flush()
     for claim_id in (a_id, b_id):
         audit.record(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -15,17 +14,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.core.forms import TrackerForm
 from tracker.questions.models import AnswerKind, ConflictKind, ConflictState
 
 KIND_CHOICES = [SelectChoice(k.value, k.label) for k in AnswerKind]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(TrackerForm):
     text = StringField("Question", validators=[DataRequired(), Length(max=500)])
     answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
 
 
-class MatrixFilterForm(FlaskForm):
+class MatrixFilterForm(TrackerForm):
     """Who said what: which questions and sources (a GET form; the service checks values)."""
 
     class Meta:
@@ -41,7 +41,7 @@ class MatrixFilterForm(FlaskForm):
     differ = BooleanField("Only where sources differ (an open contradiction)")
 
 
-class ClaimQuestionForm(FlaskForm):
+class ClaimQuestionForm(TrackerForm):
     """Put a claim in an existing question (by number) or a new one."""
 
     question_id = SelectField("Question", coerce=str, validate_choice=False)
@@ -49,7 +49,7 @@ class ClaimQuestionForm(FlaskForm):
     answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
 
 
-class ValueForm(FlaskForm):
+class ValueForm(TrackerForm):
     value = StringField(
         "Value",
         validators=[Optional(), Length(max=200)],
@@ -59,13 +59,13 @@ class ValueForm(FlaskForm):
     version = HiddenField()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(TrackerForm):
     note = StringField("Why", validators=[Optional(), Length(max=1000)])
     question_text = StringField("Question for both", validators=[Optional(), Length(max=500)])
     answer_kind = SelectField("Its answer is", choices=KIND_CHOICES, default="text")
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(TrackerForm):
     state = SelectField(
         "Decision",
         choices=[
@@ -78,19 +78,19 @@ class ResolveForm(FlaskForm):
     rationale = TextAreaField("Rationale", validators=[DataRequired(), Length(max=10000)])
 
 
-class FlagForm(FlaskForm):
+class FlagForm(TrackerForm):
     claim_a_id = IntegerField("Claim", validators=[DataRequired()])
     claim_b_id = IntegerField("disagrees with claim", validators=[DataRequired()])
     reason = StringField("How", validators=[DataRequired(), Length(max=1000)])
 
 
-class GroupingForm(FlaskForm):
+class GroupingForm(TrackerForm):
     """The claims of a source to put in their proposed questions: "claim:question" pairs."""
 
     accept = SelectMultipleField("Accept", validate_choice=False)
 
 
-class DisputeFilterForm(FlaskForm):
+class DisputeFilterForm(TrackerForm):
     """The filters above the dispute cards (a GET form, so a filtered page is a link)."""
 
     class Meta:

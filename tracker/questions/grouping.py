@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tracker.accounts.models import User
 from tracker.claims.models import Claim
+from tracker.claims.queue import is_id
 from tracker.core import db
 from tracker.core.errors import InvalidInput
 from tracker.questions import answers, suggestions
@@ -126,7 +127,7 @@ def parse_choices(items: list[str]) -> list[tuple[int, int]]:
     pairs = []
     for item in items:
         claim_id, _, question_id = item.partition(":")
-        if not (claim_id.isdigit() and question_id.isdigit()):
+        if not (is_id(claim_id) and is_id(question_id)):
             raise InvalidInput("Pick proposals from the list.", {"accept": "invalid"})
         pairs.append((int(claim_id), int(question_id)))
     if not pairs:

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from tracker.claims.models import Claim
 from tracker.core.errors import InvalidInput
 from tracker.questions.models import AnswerKind
+from tracker.text.dates import InvalidDate, check_partial_date, date_range
 from tracker.text.script import search_key
 from tracker.text.values import ValueKind, extract_values
 
 MAX_ASPECT = 100
 QUALIFIER_FIELDS = ("as_of", "valid_from", "valid_until", "aspect")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -41,16 +40,19 @@ class Qualifiers:
 
 
 def _day_range(text: str) -> tuple[int, int]:
-    """YYYY, YYYY-MM or YYYY-MM-DD as the first and last day it covers (YYYYMMDD numbers)."""
-    m = _DATE_RE.match(text)
-    assert m is not None
-    year, month, day = int(m[1]), m[2], m[3]
-    if day:
-        n = year * 10000 + int(month) * 100 + int(day)
-        return n, n
-    if month:
-        return year * 10000 + int(month) * 100 + 1, year * 10000 + int(month) * 100 + 31
-    return year * 10000 + 101, year * 10000 + 1231
+    """YYYY, YYYY-MM or YYYY-MM-DD as the first and last day it covers (YYYYMMDD numbers).
+
+    A value stored before dates were checked (``0000``, other scripts' digits) covers all
+    time, as a qualifier left out does.
+    """
+    try:
+        first, last = date_range(text)
+    except InvalidDate:
+        return 0, 99991231
+    return (
+        first.year * 10000 + first.month * 100 + first.day,
+        last.year * 10000 + last.month * 100 + last.day,
+    )
 
 
 def span(q: Qualifiers) -> tuple[int, int] | None:
@@ -88,14 +90,13 @@ def check_qualifiers(q: Qualifiers) -> Qualifiers:
     for name in ("as_of", "valid_from", "valid_until"):
         text = (getattr(q, name) or "").strip() or None
         if text is not None:
-            m = _DATE_RE.match(text)
-            valid = m is not None and (not m[2] or 1 <= int(m[2]) <= 12)
-            valid = valid and (not m[3] or _real_day(text))  # type: ignore[index]
-            if not valid:
+            try:
+                check_partial_date(text)
+            except InvalidDate:
                 raise InvalidInput(
                     f"Write the date as YYYY, YYYY-MM or YYYY-MM-DD (not “{text[:20]}”).",
                     {name: "invalid"},
-                )
+                ) from None
         cleaned[name] = text
     aspect = re.sub(r"\s+", " ", q.aspect or "").strip() or None
     if aspect is not None and len(aspect) > MAX_ASPECT:
@@ -110,14 +111,6 @@ def check_qualifiers(q: Qualifiers) -> Qualifiers:
     ):
         raise InvalidInput("The end comes before the start.", {"valid_until": "before start"})
     return result
-
-
-def _real_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 # Money given: a promise is not a payment. Cues in en/de/pt/zh, matched on folded words.

@@ -13,7 +13,7 @@ from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
 from tracker.claims.models import Claim
-from tracker.core import db
+from tracker.core import db, unique
 from tracker.core.db import utcnow
 from tracker.core.errors import InvalidInput, NotAllowed, NotFound
 from tracker.questions import disputes
@@ -73,11 +73,15 @@ def rule(
         raise InvalidInput(
             "The answer that holds must be one of the two.", {"holding_answer_id": "invalid"}
         )
-    row = db.session.scalar(
-        sa.select(AnswerRuling).where(
-            AnswerRuling.answer_a_id == a.id, AnswerRuling.answer_b_id == b.id
+
+    def find() -> AnswerRuling | None:
+        return db.session.scalar(
+            sa.select(AnswerRuling).where(
+                AnswerRuling.answer_a_id == a.id, AnswerRuling.answer_b_id == b.id
+            )
         )
-    )
+
+    row = find()
     before = _ruling_state(row)
     if state == ConflictState.open:
         if row is not None:
@@ -87,8 +91,26 @@ def rule(
         result = None
     else:
         if row is None:
-            row = AnswerRuling(question_id=a.question_id, answer_a_id=a.id, answer_b_id=b.id)
-            db.session.add(row)
+            made: list[AnswerRuling] = []
+
+            def make() -> AnswerRuling:
+                made.append(
+                    AnswerRuling(
+                        question_id=a.question_id,
+                        answer_a_id=a.id,
+                        answer_b_id=b.id,
+                        state=state,
+                        rationale=rationale,
+                        decided_by_id=actor.id if actor else None,
+                    )
+                )
+                return made[-1]
+
+            # Ruled by someone else at the same moment: this ruling replaces theirs, as it
+            # would a moment later, and the history shows theirs as what came before.
+            row = unique.find_or_insert(find, make)
+            if row not in made:
+                before = _ruling_state(row)
         row.state = state
         row.holding_answer_id = holding_answer_id if state == ConflictState.resolved else None
         row.rationale = rationale

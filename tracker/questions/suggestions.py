@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker.accounts.models import Role, User
 from tracker.claims.models import Claim, ClaimValue
 from tracker.claims.services import get_claim
-from tracker.core import db
+from tracker.core import db, unique
 from tracker.core.errors import InvalidInput, NotAllowed
 from tracker.entities.models import ClaimEntity, Entity
 from tracker.questions import calibration
@@ -403,19 +403,29 @@ def _decide(
     reason: str | None,
     actor: User | None,
 ) -> None:
-    row = db.session.scalar(
-        sa.select(SuggestionDecision).where(
-            SuggestionDecision.claim_id == claim_id,
-            SuggestionDecision.question_id == question_id
-            if question_id is not None
-            else SuggestionDecision.other_claim_id == other_claim_id,
+    def find() -> SuggestionDecision | None:
+        return db.session.scalar(
+            sa.select(SuggestionDecision).where(
+                SuggestionDecision.claim_id == claim_id,
+                SuggestionDecision.question_id == question_id
+                if question_id is not None
+                else SuggestionDecision.other_claim_id == other_claim_id,
+            )
         )
-    )
-    if row is None:
-        row = SuggestionDecision(
-            claim_id=claim_id, question_id=question_id, other_claim_id=other_claim_id
+
+    def make() -> SuggestionDecision:
+        return SuggestionDecision(
+            claim_id=claim_id,
+            question_id=question_id,
+            other_claim_id=other_claim_id,
+            decision=decision,
+            reason=reason,
+            decided_by_id=actor.id if actor else None,
         )
-        db.session.add(row)
+
+    # Decided by someone else at the same moment: this decision replaces theirs, as it would
+    # a moment later.
+    row = unique.find_or_insert(find, make)
     row.decision = decision
     row.reason = reason
     row.decided_by_id = actor.id if actor else None

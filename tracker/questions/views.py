@@ -10,10 +10,14 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts.models import Role
+from tracker.claims.queue import is_id
 from tracker.core import db
+from tracker.core.api import checks_own_query
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput, TrackerError
+from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
+from tracker.core.redirects import safe_next
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
@@ -36,9 +40,17 @@ bp = Blueprint("questions", __name__)
 
 def _back(default: str) -> str:
     """Where the form's `next` (or the link's) says to go back to: a path on this site."""
-    target = request.form.get("next") or request.args.get("next", "")
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    return target if local else default
+    return safe_next(request.form.get("next") or request.args.get("next"), default)
+
+
+def _chosen_id(value: str | None, problem: str) -> int | None:
+    """A number picked from a form's list: None when nothing was picked; a 400 saying
+    `problem` for anything but an id (other scripts' digits, beyond 32 bits)."""
+    if not value:
+        return None
+    if not is_id(value):
+        abort(400, problem)
+    return int(value)
 
 
 def _run(action, success: str, back: str) -> Response:  # type: ignore[no-untyped-def]
@@ -201,14 +213,14 @@ def decide(contradiction_id: int) -> Response | tuple[str, int]:
         else lambda status: _dispute_page(row.id, status)
     )
     if not form.validate_on_submit():
-        return _refused("Give a rationale for the decision.", page)
+        return _refused(form_problems(form) or "Give a rationale for the decision.", page)
     holding = form.holding_claim_id.data
     try:
         rulings.decide(
             row.id,
             form.state.data,
             form.rationale.data or "",
-            holding_claim_id=int(holding) if holding and holding.isdigit() else None,
+            holding_claim_id=_chosen_id(holding, "Choose the claim that holds from the list."),
             actor=current_user,
         )
         db.session.commit()
@@ -228,7 +240,7 @@ def flag(question_id: int) -> Response | tuple[str, int]:
         return _question_page(question_id, status)
 
     if not form.validate_on_submit():
-        return _refused("Name both claims and how they disagree.", page)
+        return _refused(form_problems(form) or "Name both claims and how they disagree.", page)
     try:
         disputes.flag(
             form.claim_a_id.data, form.claim_b_id.data, form.reason.data or "", actor=current_user
@@ -246,7 +258,7 @@ def set_question(claim_id: int) -> Response:
     form = ClaimQuestionForm()
     back = url_for("claims.detail", claim_id=claim_id) + "#question"
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
 
     def act() -> None:
         text = (form.new_question.data or "").strip()
@@ -259,7 +271,9 @@ def set_question(claim_id: int) -> Response:
         else:
             chosen = form.question_id.data or ""
             questions.assign_question(
-                claim_id, int(chosen) if chosen.isdigit() else None, actor=current_user
+                claim_id,
+                _chosen_id(chosen, "Choose the question from the list."),
+                actor=current_user,
             )
 
     return _run(act, "Question saved.", back)
@@ -271,13 +285,15 @@ def set_value(claim_id: int) -> Response:
     form = ValueForm()
     back = url_for("claims.detail", claim_id=claim_id) + "#question"
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
     version = form.version.data
     return _run(
         lambda: questions.set_value(
             claim_id,
             form.value.data,
-            version=int(version) if version and version.isdigit() else None,
+            version=_chosen_id(
+                version, "The form lost its version number; reload the claim and try again."
+            ),
             actor=current_user,
         ),
         "Value saved.",
@@ -293,7 +309,7 @@ def set_value(claim_id: int) -> Response:
 def decide_suggestion(claim_id: int, kind: str, target_id: int, decision: str) -> Response:
     form = DecisionForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, form_problems(form))
     back = _back(url_for("claims.detail", claim_id=claim_id) + "#suggestions")
     note = form.note.data or None
     if kind == "question" and decision == "accept":
@@ -342,6 +358,7 @@ def dispute(contradiction_id: int) -> tuple[str, int]:
 
 
 @bp.get("/matrix")
+@checks_own_query
 @require_role(Role.viewer)
 def matrix() -> tuple[str, int]:
     """Who said what, a page of questions by a page of sources; bad input is a 400 with the

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from tracker.core.forms import IsoDateField, TrackerForm
 
-class ImportSourceForm(FlaskForm):
+
+class ImportSourceForm(TrackerForm):
     text = TextAreaField("Article text", validators=[Optional()])
     file = FileField("…or a UTF-8 .txt file")
     title = StringField(
@@ -23,7 +24,7 @@ class ImportSourceForm(FlaskForm):
         description="A code such as de, zh, en, pt-BR. Detected when empty.",
     )
     url = StringField("Address (URL)", validators=[Optional(), Length(max=2048)])
-    published = DateField("Publication date", validators=[Optional()], format="%Y-%m-%d")
+    published = IsoDateField("Publication date", validators=[Optional()])
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """Exactly one of a pasted text and a file."""

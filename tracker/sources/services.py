@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,10 +19,12 @@ from sqlalchemy.orm import load_only, selectinload
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.audit.models import AuditAction
-from tracker.core import db, textsearch
+from tracker.core import db, textsearch, unique
 from tracker.core.errors import Duplicate, InvalidInput, NotFound, TooLarge
 from tracker.core.pagination import Page, paginate
 from tracker.sources.models import Sentence, Source
+from tracker.text.cleaning import has_bidi_controls, is_blank
+from tracker.text.dates import InvalidDate, parse_date
 from tracker.text.glosses import find_glosses, strip_glosses
 from tracker.text.script import search_key
 from tracker.text.splitting import split_sentences
@@ -70,7 +73,7 @@ def check_size(size: int, max_bytes: int) -> None:
 
 def check_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """:raises InvalidInput, TooLarge: for an empty, binary or oversized text."""
-    if not text or not text.strip():
+    if not text or is_blank(text):
         raise InvalidInput("The text is empty.", {"text": "empty"})
     if "\x00" in text:
         raise InvalidInput(
@@ -115,8 +118,15 @@ def detect_language(text: str) -> str:
 
 
 def check_url(url: str) -> str:
-    """:raises InvalidInput: unless `url` is an absolute http(s) address."""
+    """:raises InvalidInput: unless `url` is an absolute http(s) address, without control
+    characters or bidirectional controls (which make a link read other than it goes)."""
     url = url.strip()
+    if has_bidi_controls(url) or any(unicodedata.category(c) == "Cc" for c in url):
+        raise InvalidInput(
+            "The address holds invisible direction or control characters (such as U+202E, "
+            "which shows the text after it reversed); type it again without them.",
+            {"url": "invalid"},
+        )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a malformed port)
@@ -138,14 +148,13 @@ def check_url(url: str) -> str:
 
 
 def check_date(value: str | date) -> date:
-    """:raises InvalidInput: unless `value` is a date or an ISO date (YYYY-MM-DD)."""
+    """:raises InvalidInput: unless `value` is a date or a real one written YYYY-MM-DD in
+    ASCII digits."""
     if isinstance(value, date):
         return value
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
-        return date.fromisoformat(value.strip())
-    except ValueError:
+        return parse_date(value)
+    except InvalidDate:
         raise InvalidInput(
             f"{_shorten(value, 40)!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-08-06.",
             {"published": "invalid"},
@@ -200,11 +209,17 @@ def import_source(
         raise InvalidInput(" ".join(messages), errors)
 
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    existing = db.session.scalar(sa.select(Source.id).where(Source.sha256 == digest))
-    if existing is not None:
-        raise Duplicate(
+
+    def find_existing() -> int | None:
+        return db.session.scalar(sa.select(Source.id).where(Source.sha256 == digest))
+
+    def duplicate(existing: int) -> Duplicate:
+        return Duplicate(
             f"This text was imported before, as source #{existing}.", existing, {"text": "dup"}
         )
+
+    if (existing := find_existing()) is not None:
+        raise duplicate(existing)
 
     is_detected = language is None
     if language is None:
@@ -225,8 +240,8 @@ def import_source(
         gloss_count=len(glosses),
         imported_by=actor,
     )
-    db.session.add(source)
-    db.session.flush()
+    # The same text imported at the same moment by someone else: theirs is the source.
+    unique.insert_or_refuse(lambda: db.session.add(source), find_existing, duplicate)
 
     gloss_starts = [g.start for g in glosses]
     rows = []
