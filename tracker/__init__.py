@@ -53,7 +53,9 @@ def require_public_base_url(app: Flask) -> None:
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then `overrides` (tests)."""
-    app = Flask(
+    from tracker.core.unit_of_work import TrackerFlask
+
+    app = TrackerFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from tracker.core import db, migrate
+from tracker.core import migrate, unit_of_work
 from tracker.text.cleaning import UnstorableText, clean_input
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema (Alembic).")
@@ -50,9 +50,7 @@ def seed() -> None:
 
     try:
         report = load_seeds()
-        db.session.commit()
     except TrackerError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{exc.message} Nothing was loaded.") from None
     for name in report.imported:
         click.echo(f"seeded {name}")
@@ -148,6 +146,7 @@ def register_commands(app: Flask) -> None:
     for command in exports_commands:
         app.cli.add_command(command)
     _clean_text_params(app.cli)
+    unit_of_work.wrap_commands(app.cli)
 
 
 def _create_app() -> Flask:

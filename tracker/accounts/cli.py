@@ -35,7 +35,6 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(username, password, role)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Created user {user.username} with role {user.role.value}.")
@@ -56,7 +55,6 @@ def set_password(username: str, password_stdin: bool, must_change: bool) -> None
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         services.set_password(username, password, actor=None, must_change=must_change)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"New password set for {username}.")
@@ -75,7 +73,6 @@ def logout(username: str) -> None:
     """End every login of USERNAME, in every browser (API tokens stay: see `tokens revoke`)."""
     try:
         _user_row, ended = sessions.log_out_everywhere(_user(username).id, actor=None)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Logged {username} out everywhere ({ended} sessions ended).")
@@ -87,7 +84,6 @@ def require_new_password(username: str) -> None:
     """Make USERNAME choose a new password at the next login; their logins end now."""
     try:
         services.require_new_password(_user(username).id, actor=None)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"{username} must choose a new password at the next login.")
@@ -98,7 +94,6 @@ def require_new_password(username: str) -> None:
 def ensure_admin(username: str) -> None:
     """Create an administrator with a random password when there are no users yet."""
     password = services.ensure_admin(username)
-    db.session.commit()
     if password is None:
         click.echo("Users exist already; no administrator created.")
     else:
@@ -121,7 +116,6 @@ def create_token(username: str, name: str, expires_in: int | None) -> None:
     """Print a new API token for USERNAME (send it as 'Authorization: Bearer TOKEN')."""
     try:
         token = services.create_token(username, name, expires_in_days=expires_in)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(token)
@@ -162,7 +156,6 @@ def revoke_token(token_id: int) -> None:
     """Revoke token TOKEN_ID (see `tokens list`): the next request with it gets a 401."""
     try:
         token = services.revoke_token(token_id, actor=None)
-        db.session.commit()
     except TrackerError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Revoked token #{token.id} ({token.name}) of {token.user.username}.")

@@ -28,11 +28,11 @@ from tracker.accounts.forms import (
     UserRoleForm,
 )
 from tracker.accounts.models import Role
-from tracker.core import db
 from tracker.core.auth import is_token_request, require_role
 from tracker.core.db import utcnow
 from tracker.core.errors import TrackerError
 from tracker.core.redirects import safe_next
+from tracker.core.unit_of_work import attempt
 
 bp = Blueprint("accounts", __name__)
 
@@ -87,12 +87,10 @@ def login() -> str | Response | tuple[str, int]:
             sessions.start_session(
                 user, remember=remember, lifetime=current_app.config["REMEMBER_COOKIE_DURATION"]
             )
-            db.session.commit()
             login_user(user, remember=remember)
             flash(f"Logged in as {user.username} ({user.role.value}).", "success")
             return redirect(_safe_next(request.args.get("next")))
         throttling.record_failed_login(address, username)
-        db.session.commit()
         form.form_errors.append("Unknown user name or wrong password.")
     # A refused field (e.g. a NUL character) is bad input; a wrong password is not logged in.
     refused = any(field.errors for field in form)
@@ -105,7 +103,6 @@ def logout() -> Response:
     if current_user.is_authenticated and not is_token_request():
         # The server forgets the session: a copy of either cookie is refused from now on.
         sessions.end_session(current_user.session_key)
-        db.session.commit()
     logout_user()
     session.clear()
     flash("Logged out.", "info")
@@ -117,13 +114,11 @@ def logout() -> Response:
 def users() -> str | Response | tuple[str, int]:
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             user = services.create_user(
                 form.username.data or "", form.password.data or "", form.role.data
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             _show_on_fields(form, exc)
         else:
             flash(f"Created {user.username} ({user.role.value}).", "success")
@@ -149,13 +144,11 @@ def users() -> str | Response | tuple[str, int]:
 def update_user(user_id: int) -> Response:
     form = UserRoleForm(prefix=f"u{user_id}")
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             user = services.update_user(
                 user_id, role=form.role.data, is_active=form.is_active.data, actor=current_user
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             flash(exc.message, "danger")
         else:
             flash(
@@ -170,11 +163,9 @@ def update_user(user_id: int) -> Response:
 def log_out_user(user_id: int) -> Response:
     """End every login of a user (administrators)."""
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as outcome:
             user, ended = sessions.log_out_everywhere(user_id, actor=current_user)
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             flash(exc.message, "danger")
         else:
             flash(f"{user.username} is logged out everywhere ({ended} sessions ended).", "success")
@@ -186,11 +177,9 @@ def log_out_user(user_id: int) -> Response:
 def require_new_password(user_id: int) -> Response:
     """Make a user choose a new password at their next login (administrators)."""
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as outcome:
             user = services.require_new_password(user_id, actor=current_user)
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             flash(exc.message, "danger")
         else:
             flash(
@@ -227,16 +216,14 @@ def account() -> tuple[str, int]:
 def change_password() -> Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.change_own_password(
                 current_user,
                 form.current_password.data or "",
                 form.password.data or "",
                 session_key=current_user.session_key,
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             _show_on_fields(form, exc)
         else:
             flash("Your password is changed; your other logins have ended.", "success")
@@ -249,11 +236,9 @@ def change_password() -> Response | tuple[str, int]:
 def change_display_name() -> Response | tuple[str, int]:
     form = DisplayNameForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.set_display_name(current_user, form.display_name.data, actor=current_user)
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             _show_on_fields(form, exc)
         else:
             flash("Saved the name public pages show.", "success")
@@ -269,7 +254,6 @@ def log_out_everywhere() -> Response:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("accounts.account"))
     sessions.log_out_everywhere(current_user.id, actor=current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("Logged out everywhere: every browser must log in again.", "info")
@@ -302,16 +286,14 @@ def create_token() -> tuple[str, int]:
     form = TokenForm()
     if form.validate_on_submit():
         days = form.expires_in_days.data
-        try:
+        with attempt() as outcome:
             token = services.create_token(
                 current_user.username,
                 form.name.data or "",
                 expires_in_days=int(days) if days else None,
                 actor=current_user,
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             _show_on_fields(form, exc)
         else:
             # Shown in this answer only (never flashed: the session cookie is readable).
@@ -323,11 +305,9 @@ def create_token() -> tuple[str, int]:
 @require_role(Role.viewer)
 def revoke_token(token_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
-        try:
+        with attempt() as outcome:
             api_token = services.revoke_token(token_id, actor=current_user)
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             flash(exc.message, "danger")
         else:
             flash(f"Revoked the token {api_token.name!r}: it works no more.", "success")

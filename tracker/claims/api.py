@@ -444,7 +444,6 @@ def create() -> tuple[Response, int, dict[str, str]]:
         ),
         actor=current_user,
     )
-    db.session.commit()
     claim = services.get_claim(claim.id)
     location = url_for("claims_api.detail", claim_id=claim.id)
     return jsonify(claim_json(claim)), 201, {"Location": location}
@@ -512,7 +511,6 @@ def update(claim_id: int) -> Response:
     services.edit_claim(
         claim_id, changes, version=version, actor=current_user, note=_optional_str(body, "note")
     )
-    db.session.commit()
     return jsonify(claim_json(services.get_claim(claim_id)))
 
 
@@ -535,7 +533,6 @@ def delete(claim_id: int) -> tuple[str, int]:
     services.delete_claim(
         claim_id, version=version, actor=current_user, note=request.args.get("note")
     )
-    db.session.commit()
     return "", 204
 
 
@@ -566,7 +563,6 @@ def add_evidence(claim_id: int) -> tuple[Response, int]:
         ),
         actor=current_user,
     )
-    db.session.commit()
     return jsonify(evidence_json(evidence)), 201
 
 

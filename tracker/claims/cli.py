@@ -8,7 +8,6 @@ import click
 from flask.cli import AppGroup
 
 from tracker.accounts import services as accounts
-from tracker.core import db
 from tracker.core.errors import TrackerError
 from tracker.exports import bulk
 from tracker.questions import grouping
@@ -42,9 +41,7 @@ def import_command(
             file.read_bytes(), file.name, fmt, actor=actor, skip_bad=skip_bad
         )
     except TrackerError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{file}: {exc.message} Nothing loaded.") from None
-    db.session.commit()  # a refused file was undone already: this keeps nothing of it
     for error in report.errors:
         click.echo(f"{file}:{error.line}: {error.message}", err=True)
     if report.errors and not skip_bad:
@@ -91,8 +88,6 @@ def suggest_command(source_id: int, accept_above: float | None, username: str | 
             accepted = grouping.accept_above(
                 source_id, accept_above, actor=actor, proposals=proposals
             )
-            db.session.commit()
             click.echo(f"{len(accepted)} claim(s) accepted at {accept_above:.2f} or more.")
     except TrackerError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from None

@@ -403,9 +403,9 @@ def edit_claim(
 def _flush_versioned(claim: Claim) -> None:
     """Flush, turning a concurrent save that got in first into a Conflict."""
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         current = db.session.scalar(sa.select(Claim.version).where(Claim.id == claim.id))
         raise Conflict(
             f"Claim #{claim.id} was saved by someone else at the same moment. Nothing was saved.",

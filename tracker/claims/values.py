@@ -167,8 +167,7 @@ def answer_key(fields: Mapping[str, Any]) -> str:
     return (
         f"{fields['value_kind']}|{_plain(fields['value_low'])}|{_plain(fields['value_high'])}"
         f"|{fields['value_unit'] or ''}|{fields['value_label'] or ''}"
-        f"|{'~' if fields['is_value_approximate'] else ''}"
-        + (f"|{relative}" if relative else "")
+        f"|{'~' if fields['is_value_approximate'] else ''}" + (f"|{relative}" if relative else "")
     )[:300]
 
 

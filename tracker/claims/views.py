@@ -25,12 +25,12 @@ from tracker.claims.forms import (
     split_subjects,
 )
 from tracker.claims.models import Claim
-from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Conflict, InvalidInput, TrackerError
 from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
 from tracker.core.redirects import safe_next
+from tracker.core.unit_of_work import attempt
 from tracker.questions import answers, suggestions
 from tracker.questions import services as questions
 from tracker.questions.models import AnswerKind
@@ -78,7 +78,7 @@ def new(source_id: int) -> str | Response | tuple[str, int]:
         form.start.data, form.end.data = start, end
         form.quote.data = source.text[start:end]
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             start, end = _span_from_form(source, form)
             claim = services.mark_claim(
                 source.id,
@@ -94,9 +94,7 @@ def new(source_id: int) -> str | Response | tuple[str, int]:
                 ),
                 actor=current_user,
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             _form_error(form, exc)
         else:
             flash(f"Claim #{claim.id} marked.", "success")
@@ -195,7 +193,7 @@ def set_answer(claim_id: int) -> str | Response | tuple[str, int]:
     form = AnswerForm()
     if not form.validate_on_submit():
         return claim_page(claim_id, form), 400
-    try:
+    with attempt() as outcome:
         answers.set_answer(
             claim_id,
             form.answer.data,
@@ -205,9 +203,7 @@ def set_answer(claim_id: int) -> str | Response | tuple[str, int]:
             version=_version(form.version.data),
             actor=current_user,
         )
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         target = getattr(form, next(iter(exc.fields), "answer"), form.answer)
         target.errors = [*target.errors, exc.message]
         return claim_page(claim_id, form), 400
@@ -222,11 +218,9 @@ def confirm_answer(claim_id: int) -> Response:
     form = ConfirmAnswerForm()
     if not form.validate_on_submit():
         abort(400, form_problems(form))
-    try:
+    with attempt() as outcome:
         answers.confirm_answer(claim_id, version=_version(form.version.data), actor=current_user)
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         flash(exc.message, "danger")
     else:
         flash("Answer confirmed.", "success")
@@ -269,13 +263,11 @@ def _save(
     typed: dict[str, Any],
 ) -> str | Response | tuple[str, int]:
     """Save a claim; on a conflict show both versions and keep what was typed (409)."""
-    try:
+    with attempt() as outcome:
         claim = services.edit_claim(
             claim_id, changes, version=version, actor=current_user, note=note
         )
-        db.session.commit()
-    except Conflict as exc:
-        db.session.rollback()
+    if isinstance(exc := outcome.error, Conflict):
         current = services.get_claim(claim_id)
         form = ClaimForm(formdata=None, data=_claim_form_data(current) | _typed_fields(typed))
         form.version.data = str(current.version)
@@ -287,8 +279,7 @@ def _save(
             theirs=typed,
             source_text=current.source.text,
         ), 409
-    except TrackerError as exc:
-        db.session.rollback()
+    elif (exc := outcome.error) is not None:
         current = services.get_claim(claim_id)
         form = ClaimForm(formdata=None, data=_claim_form_data(current) | _typed_fields(typed))
         form.version.data = str(version)
@@ -368,7 +359,7 @@ def add_evidence(claim_id: int) -> Response | tuple[str, int]:
     anchor = url_for("claims.detail", claim_id=claim_id) + "#evidence"
     if not form.validate_on_submit():
         return claim_page(claim_id, evidence_form=form), 400
-    try:
+    with attempt() as outcome:
         services.attach_evidence(
             claim_id,
             services.EvidenceDraft(
@@ -381,9 +372,7 @@ def add_evidence(claim_id: int) -> Response | tuple[str, int]:
             ),
             actor=current_user,
         )
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         _form_error(form, exc)
         return claim_page(claim_id, evidence_form=form), exc.status
     flash("Evidence added.", "success")
@@ -399,7 +388,6 @@ def evidence_state(claim_id: int, evidence_id: int, action: str) -> Response:
     services.set_evidence_deleted(
         claim_id, evidence_id, action == "delete", actor=current_user, note=form.note.data
     )
-    db.session.commit()
     flash(f"Evidence {action}d.", "success")
     return redirect(url_for("claims.detail", claim_id=claim_id) + "#evidence")
 
@@ -416,7 +404,6 @@ def claim_state(claim_id: int, action: str) -> Response:
         )
     else:
         services.restore_claim(claim_id, actor=current_user, note=form.note.data)
-    db.session.commit()
     flash(f"Claim #{claim_id} {action}d.", "success")
     return redirect(url_for("claims.detail", claim_id=claim_id))
 
@@ -479,13 +466,11 @@ def assign() -> Response:
     if not form.validate_on_submit():
         flash("Choose claims and who to assign them to.", "danger")
         return redirect(back)
-    try:
+    with attempt() as outcome:
         claims = services.assign_claims(
             form.claim_ids.data or [], form.assignee_id.data or None, actor=current_user
         )
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         flash(exc.message, "danger")
         return redirect(back)
     assignee = accounts.get_user(form.assignee_id.data) if form.assignee_id.data else None

@@ -8,14 +8,13 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask import Flask, Request, Response, abort, current_app, g, request
 from flask_login import LoginManager, current_user
 
 from tracker.accounts import services as accounts
 from tracker.accounts import sessions
 from tracker.accounts.models import Role, User
-from tracker.core import db
+from tracker.core import unit_of_work
 from tracker.core.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,19 +54,11 @@ def _load_user_from_token(req: Request) -> User | None:
 
 
 def _note_token_use(token_id: int, now: datetime) -> None:
-    """Write the token's last use in a transaction of its own, before the request's work.
-
-    The lookup only read; on SQLite a transaction that has read cannot queue for the write
-    lock, so it ends here and the UPDATE begins the next one. A last-use time is not worth a
-    failed request: when the lock is not granted in time, it is written by a later request.
-    """
-    db.session.commit()
-    try:
-        accounts.note_token_use(token_id, now)
-        db.session.commit()
-    except sa.exc.OperationalError:
-        db.session.rollback()
-        log.warning("token #%d: last use not written (the database is busy)", token_id)
+    """Write the token's last use in a transaction of its own, before the request's work
+    (a later request writes it when the database is busy now)."""
+    unit_of_work.write_apart(
+        lambda: accounts.note_token_use(token_id, now), what=f"token #{token_id}: last use"
+    )
 
 
 def is_token_request() -> bool:

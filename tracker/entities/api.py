@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from tracker.accounts.models import Role
 from tracker.claims.queue import is_id
-from tracker.core import db
 from tracker.core.api import json_body, page_json
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
@@ -162,7 +161,6 @@ def create() -> tuple[Response, int]:
             {"name": "required"},
         )
     entity = services.create_entity(name, kind, aliases, actor=current_user)
-    db.session.commit()
     return jsonify(entity_json(services.get_entity(entity.id))), 201
 
 
@@ -272,5 +270,4 @@ def add_alias(entity_id: int) -> tuple[Response, int]:
     if not isinstance(alias, str):
         raise InvalidInput("Send 'alias', the other name.", {"alias": "required"})
     services.add_alias(entity_id, alias, actor=current_user)
-    db.session.commit()
     return jsonify(entity_json(services.get_entity(entity_id))), 201

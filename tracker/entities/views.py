@@ -8,11 +8,10 @@ from werkzeug.wrappers import Response
 
 from tracker.accounts.models import Role
 from tracker.claims.forms import split_subjects
-from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import TrackerError
 from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
+from tracker.core.unit_of_work import attempt
 from tracker.entities import services
 from tracker.entities.forms import AliasForm, EntityForm
 
@@ -41,16 +40,14 @@ def index() -> tuple[str, int]:
 def create() -> Response | tuple[str, int]:
     form = EntityForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             entity = services.create_entity(
                 form.name.data or "",
                 form.kind.data,
                 split_subjects(form.aliases.data),
                 actor=current_user,
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             form.name.errors = [*form.name.errors, exc.message]
         else:
             flash(f"Added {entity.name}.", "success")
@@ -88,11 +85,9 @@ def add_alias(entity_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash(form_problems(form) or "Type the name to add.", "danger")
         return _detail_page(entity_id, form), 400
-    try:
+    with attempt() as outcome:
         services.add_alias(entity_id, form.alias.data or "", actor=current_user)
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         flash(exc.message, "danger")
     else:
         flash(f"Added “{form.alias.data}”.", "success")

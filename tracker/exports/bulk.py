@@ -244,6 +244,10 @@ def _import_one(data: dict[str, Any], actor: User | None) -> Claim:
     return claim
 
 
+class _NothingLoaded(Exception):
+    """A file with a bad row, loaded all or nothing: undo its savepoint."""
+
+
 def import_claims(
     records: Iterable[Record], *, actor: User | None, skip_bad: bool = False
 ) -> ImportReport:
@@ -255,24 +259,24 @@ def import_claims(
     :raises InvalidInput: the file itself is malformed (from `read_records`).
     """
     report = ImportReport()
-    whole = db.session.begin_nested()
-    for record in records:
-        report.total += 1
-        try:
-            with db.session.begin_nested():
-                # The input rule (NUL and surrogates refused, blank text empty) on a copy:
-                # a reject file gives the row back as it was sent.
-                claim = _import_one(clean_tree(record.data), actor)
-        except (TrackerError, ValueError) as exc:
-            message = exc.message if isinstance(exc, TrackerError) else str(exc)
-            report.errors.append(RowError(record.line, message, record.data))
-        else:
-            report.added.append(claim.id)
-    if report.errors and not skip_bad:
-        whole.rollback()
+    try:
+        with db.session.begin_nested():  # the whole file
+            for record in records:
+                report.total += 1
+                try:
+                    with db.session.begin_nested():  # one row
+                        # The input rule (NUL and surrogates refused, blank text empty) on a
+                        # copy: a reject file gives the row back as it was sent.
+                        claim = _import_one(clean_tree(record.data), actor)
+                except (TrackerError, ValueError) as exc:
+                    message = exc.message if isinstance(exc, TrackerError) else str(exc)
+                    report.errors.append(RowError(record.line, message, record.data))
+                else:
+                    report.added.append(claim.id)
+            if report.errors and not skip_bad:
+                raise _NothingLoaded
+    except _NothingLoaded:
         report.added = []
-    else:
-        whole.commit()
     return report
 
 

@@ -66,9 +66,7 @@ def restore_command(path: Path) -> None:
     try:
         with path.open("rb") as raw:
             report = backup.restore_database(line.decode("utf-8") for line in raw)
-        db.session.commit()
     except TrackerError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{exc.message} Nothing was restored.") from None
     click.echo(
         f"Restored {report.total} rows of {len(report.row_counts)} tables from a dump made "

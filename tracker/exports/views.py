@@ -17,9 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.claims import queue
-from tracker.core import db
 from tracker.core.auth import require_role
-from tracker.core.errors import InvalidInput, TrackerError
+from tracker.core.errors import InvalidInput
+from tracker.core.unit_of_work import attempt
 from tracker.exports import bulk, rows, services
 from tracker.exports import matrix as matrix_export
 from tracker.exports.claimreview import PUBLIC_PATH, RATINGS, claim_review, public_url
@@ -130,7 +130,7 @@ def import_claims() -> tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("exports/import.html", form=form, report=None), 400
     upload = form.file.data
-    try:
+    with attempt() as outcome:
         report, fmt = bulk.import_file(
             upload.read(current_app.config["MAX_CONTENT_LENGTH"]),
             upload.filename or "",
@@ -138,11 +138,9 @@ def import_claims() -> tuple[str, int]:
             actor=current_user,
             skip_bad=form.skip_bad.data,
         )
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         form.file.errors = [f"{exc.message} Nothing was loaded."]
         return render_template("exports/import.html", form=form, report=None), 400
-    db.session.commit()  # a refused file was undone already: this keeps nothing of it
     status = 400 if report.errors and not form.skip_bad.data else 200
     rejects = bulk.write_rejects(report.errors, fmt) if report.errors else None
     return render_template(

@@ -12,7 +12,6 @@ from tracker.accounts.models import Role
 from tracker.claims.api import answer_json, claim_json, qualifiers_json, value_json
 from tracker.claims.models import Claim
 from tracker.claims.services import get_claim
-from tracker.core import db
 from tracker.core.api import json_body, page_json
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
@@ -546,7 +545,6 @@ def questions_create() -> tuple[Response, int]:
             "Send 'text' (and optionally 'answer_kind') as strings.", {"text": "required"}
         )
     question = questions.create_question(text, kind, actor=current_user)
-    db.session.commit()
     return jsonify(question_json(question, (0, 0))), 201
 
 
@@ -702,7 +700,6 @@ def decide(contradiction_id: int) -> Response:
         holding_claim_id=holding,
         actor=current_user,
     )
-    db.session.commit()
     return jsonify(contradiction_json(row))
 
 
@@ -780,7 +777,6 @@ def decide_suggestion(claim_id: int) -> Response:
         )
     else:
         suggestions.reject_claim(claim_id, target, actor=current_user, reason=reason)
-    db.session.commit()
     return jsonify(claim_json(get_claim(claim_id)))
 
 
@@ -803,7 +799,6 @@ def put_question(claim_id: int) -> Response:
     if question_id is not None and not _is_number(question_id):
         raise InvalidInput("'question_id' is a number or null.", {"question_id": "invalid"})
     claim = questions.assign_question(claim_id, question_id, actor=current_user)
-    db.session.commit()
     return jsonify(claim_json(claim))
 
 
@@ -829,7 +824,6 @@ def put_value(claim_id: int) -> Response:
     if not _is_number(version):
         raise InvalidInput("'version' (a number) is required.", {"version": "required"})
     claim = questions.set_value(claim_id, value, version=version, actor=current_user)
-    db.session.commit()
     return jsonify(claim_json(claim))
 
 
@@ -857,7 +851,6 @@ def flag(question_id: int) -> tuple[Response, int]:
             f"Both claims must answer question #{question_id}.", {"claim_ids": "other question"}
         )
     row = disputes.flag(ids[0], ids[1], str(body.get("reason", "")), actor=current_user)
-    db.session.commit()
     return jsonify(contradiction_json(row)), 201
 
 
@@ -897,7 +890,6 @@ def put_answer(claim_id: int) -> Response:
         claim = answers.set_answer(
             claim_id, answer, qualifiers=qualifiers, version=version, actor=current_user
         )
-    db.session.commit()
     return jsonify(claim_json(claim))
 
 
@@ -950,7 +942,6 @@ def rule(question_id: int) -> Response:
         holding_answer_id=holding,
         actor=current_user,
     )
-    db.session.commit()
     return jsonify({"ruling": ruling_json(row) if row is not None else None})
 
 
@@ -1027,7 +1018,6 @@ def accept_proposals(source_id: int) -> Response:
         accepted = grouping.accept(
             [(p["claim_id"], p["question_id"]) for p in pairs], actor=current_user
         )
-    db.session.commit()
     return jsonify({"accepted": [claim_json(c) for c in accepted]})
 
 

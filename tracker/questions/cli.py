@@ -48,7 +48,6 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
         if proposed:
             click.echo(f"{proposed} answer(s) proposed for claims that had none.")
         current = disputes.detect_all()
-        db.session.commit()
         click.echo(f"{current} current contradiction(s) after recomputing.")
     width = max(40, min(shutil.get_terminal_size((120, 20)).columns, 160))
     column = (width - 7) // 2

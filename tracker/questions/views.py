@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts.models import Role
 from tracker.claims.queue import is_id
-from tracker.core import db
 from tracker.core.api import checks_own_query
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput, TrackerError
 from tracker.core.forms import form_problems
 from tracker.core.pagination import check_page_args
 from tracker.core.redirects import safe_next
+from tracker.core.unit_of_work import attempt
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
@@ -55,11 +55,9 @@ def _chosen_id(value: str | None, problem: str) -> int | None:
 
 def _run(action, success: str, back: str) -> Response:  # type: ignore[no-untyped-def]
     """Run one service call, commit, flash; on a user error roll back and say why."""
-    try:
+    with attempt() as outcome:
         action()
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         flash(exc.message, "danger")
     else:
         flash(success, "success")
@@ -108,13 +106,11 @@ def index() -> tuple[str, int]:
 def create() -> Response | tuple[str, int]:
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             question = questions.create_question(
                 form.text.data or "", form.answer_kind.data, actor=current_user
             )
-            db.session.commit()
-        except TrackerError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             form.text.errors = [*form.text.errors, exc.message]
         else:
             flash(f"Question #{question.id} added.", "success")
@@ -189,7 +185,6 @@ def _dispute_page(contradiction_id: int, status: int = 200) -> tuple[str, int]:
 
 def _refused(message: str, page: Callable[[int], tuple[str, int]]) -> tuple[str, int]:
     """Say why, and show the page again with what was typed still in its form."""
-    db.session.rollback()
     flash(message, "danger")
     return page(400)
 
@@ -215,7 +210,7 @@ def decide(contradiction_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _refused(form_problems(form) or "Give a rationale for the decision.", page)
     holding = form.holding_claim_id.data
-    try:
+    with attempt() as outcome:
         rulings.decide(
             row.id,
             form.state.data,
@@ -223,8 +218,7 @@ def decide(contradiction_id: int) -> Response | tuple[str, int]:
             holding_claim_id=_chosen_id(holding, "Choose the claim that holds from the list."),
             actor=current_user,
         )
-        db.session.commit()
-    except TrackerError as exc:
+    if (exc := outcome.error) is not None:
         return _refused(exc.message, page)
     flash("Decision recorded.", "success")
     return redirect(back)
@@ -241,12 +235,11 @@ def flag(question_id: int) -> Response | tuple[str, int]:
 
     if not form.validate_on_submit():
         return _refused(form_problems(form) or "Name both claims and how they disagree.", page)
-    try:
+    with attempt() as outcome:
         disputes.flag(
             form.claim_a_id.data, form.claim_b_id.data, form.reason.data or "", actor=current_user
         )
-        db.session.commit()
-    except TrackerError as exc:
+    if (exc := outcome.error) is not None:
         return _refused(exc.message, page)
     flash("Marked as a contradiction.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
@@ -419,12 +412,10 @@ def accept_grouping(source_id: int) -> Response | tuple[str, int]:
     form = GroupingForm()
     if not form.validate_on_submit():
         return _grouping_page(source_id, form, 400)
-    try:
+    with attempt() as outcome:
         pairs = grouping.parse_choices(form.accept.data or [])
         accepted = grouping.accept(pairs, actor=current_user)
-        db.session.commit()
-    except TrackerError as exc:
-        db.session.rollback()
+    if (exc := outcome.error) is not None:
         form.accept.errors = [*form.accept.errors, exc.message]
         return _grouping_page(source_id, form, 400)
     flash(f"{len(accepted)} claim(s) put in their questions.", "success")

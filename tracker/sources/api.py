@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.accounts.models import Role
-from tracker.core import db
 from tracker.core.api import json_body, page_json
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
@@ -222,6 +221,5 @@ def create() -> tuple[Response, int, dict[str, str]]:
         actor=current_user,
         max_bytes=current_app.config["MAX_SOURCE_BYTES"],
     )
-    db.session.commit()
     location = url_for("sources_api.detail", source_id=source.id)
     return jsonify(source_json(source, with_text=False)), 201, {"Location": location}

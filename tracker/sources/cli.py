@@ -31,13 +31,10 @@ def import_command(
         text = services.decode_text(file.read_bytes(), max_bytes)
         meta = services.SourceMetadata(title=title, language=language, url=url, published=published)
         source = services.import_source(text, meta, actor=None, max_bytes=max_bytes)
-        db.session.commit()
     except Duplicate as exc:
-        db.session.rollback()
         click.echo(f"{file}: already imported as source #{exc.existing_id}; nothing stored.")
         return
     except TrackerError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{file}: {exc.message} Nothing was stored.") from None
     click.echo(
         f"Imported {file} as source #{source.id} “{source.title}”: "

@@ -19,10 +19,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.accounts.models import Role
 from tracker.claims import reading
-from tracker.core import db
 from tracker.core.auth import require_role
 from tracker.core.errors import Duplicate, TrackerError
 from tracker.core.pagination import check_page_args
+from tracker.core.unit_of_work import attempt
 from tracker.questions import disputes
 from tracker.sources import services
 from tracker.sources.forms import ImportSourceForm
@@ -62,7 +62,7 @@ def new() -> str | BaseResponse:
             url=form.url.data,
             published=form.published.data,
         )
-        try:
+        with attempt() as outcome:
             if form.file.data and form.file.data.filename:
                 text = services.decode_text(form.file.data.read(max_bytes + 1), max_bytes)
             else:
@@ -70,13 +70,10 @@ def new() -> str | BaseResponse:
                 # whatever the pasted text had; undo that so a paste matches the same file.
                 text = form.text.data.replace("\r\n", "\n")
             source = services.import_source(text, meta, actor=current_user, max_bytes=max_bytes)
-            db.session.commit()
-        except Duplicate as exc:
-            db.session.rollback()
+        if isinstance(exc := outcome.error, Duplicate):
             flash(f"{exc.message} Nothing new was stored.", "warning")
             return redirect(url_for("sources.detail", source_id=exc.existing_id))
-        except TrackerError as exc:
-            db.session.rollback()
+        elif (exc := outcome.error) is not None:
             _put_errors_on_form(form, exc)
         else:
             flash(
