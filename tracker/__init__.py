@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from tracker.config import defaults, from_environment, normalise_database_url
-from tracker.core.migrate import PROJECT_ROOT
+from tracker.core.paths import STATIC_DIR, TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     app = TrackerFlask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
     )
     app.config.update(defaults())
     app.config.update(from_environment())

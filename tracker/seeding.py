@@ -9,14 +9,14 @@ from typing import Any
 
 from tracker.claims import services as claims
 from tracker.core.errors import Duplicate, TrackerError
-from tracker.core.migrate import PROJECT_ROOT
+from tracker.core.paths import SEEDS_DIR
 from tracker.entities import services as entities
 from tracker.questions import answers, disputes, rulings
 from tracker.questions import services as questions
 from tracker.questions.qualifiers import Qualifiers
 from tracker.sources import services as sources
 
-SEED_DIR = PROJECT_ROOT / "seeds"
+SEED_DIR = SEEDS_DIR
 
 
 class SeedError(TrackerError):
