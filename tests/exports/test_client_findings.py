@@ -1,0 +1,83 @@
+"""What real clients tripped on in the exports (issue 13): annotation timestamps, statuses a
+spreadsheet rewrote, formula-like text, evidence passages, ClaimReview semantics, verdict dates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+
+from tracker.claims import services as claims
+from tracker.claims.queue import ClaimFilter
+from tracker.core import db
+from tracker.exports import bulk
+from tracker.exports import services as exports
+from tracker.exports.services import ExportFormat, ExportRequest
+from tracker.seeding import load_seeds
+from tracker.sources import services as sources
+
+ARTICLE = (
+    "Musk gave OpenAI $44 million. OpenAI was founded in 2015.\n"
+    "Altman said the 20% promise was kept. 奧特曼說承諾已兌現。\n"
+)
+QUOTE = "Musk gave OpenAI $44 million."
+URL = "https://openai.com/index/openai-elon-musk/"
+#: xsd:dateTime in UTC written with "Z", as the Web Annotation model requires.
+Z_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _export(fmt: ExportFormat, **filters: object) -> str:
+    return "".join(exports.export_claims(ExportRequest(fmt, ClaimFilter(**filters))))
+
+
+def _claims_json(**filters: object) -> list[dict[str, object]]:
+    return json.loads(_export(ExportFormat.json, **filters))["claims"]
+
+
+def _load(text: str, fmt: str) -> bulk.ImportReport:
+    return bulk.import_claims(bulk.read_records(text, fmt), actor=None)
+
+
+def _delete_all() -> None:
+    for item in _claims_json():
+        claim = claims.get_claim(int(item["id"]))  # type: ignore[call-overload]
+        claims.delete_claim(claim.id, version=claim.version, actor=None, note="re-import")
+
+
+@pytest.fixture
+def source_id(app: Flask) -> int:
+    with app.app_context():
+        source = sources.import_source(
+            ARTICLE, sources.SourceMetadata(title="Musk and OpenAI"), actor=None
+        )
+        db.session.commit()
+        return source.id
+
+
+# --- W3C annotations: created / modified ------------------------------------------------------
+
+
+def test_annotation_times_are_utc_written_with_z(app_ctx, source_id):
+    began = datetime.now(UTC).replace(microsecond=0)
+    load_seeds()
+    claim = claims.mark_claim(
+        source_id, claims.ClaimDraft(start=0, end=len(QUOTE), statement="$44M."), actor=None
+    )
+    claims.edit_claim(
+        claim.id, claims.ClaimChanges(status="in_review"), version=claim.version, actor=None
+    )
+    db.session.flush()
+    ended = datetime.now(UTC) + timedelta(seconds=1)
+    items = json.loads(_export(ExportFormat.annotations))
+    assert len(items) == 91
+    for item in items:
+        for name in ("created", "modified"):
+            assert Z_TIME.fullmatch(item[name]), (item["id"], name, item[name])
+            at = datetime.fromisoformat(item[name].replace("Z", "+00:00"))
+            assert began <= at <= ended, (item["id"], name, item[name])
+        assert item["created"] <= item["modified"]
