@@ -4,6 +4,8 @@ spreadsheet rewrote, formula-like text, evidence passages, ClaimReview semantics
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -81,3 +83,62 @@ def test_annotation_times_are_utc_written_with_z(app_ctx, source_id):
             at = datetime.fromisoformat(item[name].replace("Z", "+00:00"))
             assert began <= at <= ended, (item["id"], name, item[name])
         assert item["created"] <= item["modified"]
+
+
+# --- bulk import: statuses as a spreadsheet writes them ---------------------------------------
+
+
+SPREADSHEET_STATUSES = {
+    "FALSE": "false",  # LibreOffice and Excel write a "false" cell back as a boolean
+    "False": "false",
+    "Partly true": "partly_true",  # the labels the review queue shows
+    "In review": "in_review",
+    "Verified (it holds)": "verified",
+    "MISLEADING": "misleading",
+    "Unverifiable": "unverifiable",
+}
+
+
+def _status_rows(source: int) -> list[dict[str, object]]:
+    return [
+        {
+            "source_id": source,
+            "quote": QUOTE,
+            "statement": f"Musk gave $44M ({written}).",
+            "status": written,
+            "rationale": "His lawsuit says $44.6M.",
+            "evidence": f"refutes {URL}",
+        }
+        for written in SPREADSHEET_STATUSES
+    ]
+
+
+def _imported_statuses(report: bulk.ImportReport) -> dict[str, str]:
+    found = {}
+    for claim_id in report.added:
+        claim = claims.get_claim(claim_id)
+        written = claim.statement.removeprefix("Musk gave $44M (").removesuffix(").")
+        found[written] = claim.status.value
+    return found
+
+
+def test_statuses_import_whatever_their_case_or_by_their_label_from_csv(app_ctx, source_id):
+    rows = _status_rows(source_id)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    report = _load(out.getvalue(), "csv")
+    assert [e.message for e in report.errors] == []
+    assert _imported_statuses(report) == SPREADSHEET_STATUSES
+
+
+def test_statuses_import_whatever_their_case_or_by_their_label_from_json(app_ctx, source_id):
+    rows = _status_rows(source_id)
+    for row in rows:
+        row["evidence"] = [{"url": URL, "stance": "refutes"}]
+    report = _load(json.dumps(rows), "json")
+    assert [e.message for e in report.errors] == []
+    assert _imported_statuses(report) == SPREADSHEET_STATUSES
+    bad = _load(json.dumps([{**rows[0], "status": "maybe", "statement": "x"}]), "json")
+    assert [e.message for e in bad.errors] == ["Unknown status “maybe”."]

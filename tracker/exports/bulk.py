@@ -33,6 +33,9 @@ FORMATS = ("csv", "json", "jsonl")
 _NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 STANCES = ("supports", "refutes", "context")
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
+#: A status as a file may write it: its value or the label the review queue shows, in any case
+#: (a spreadsheet saves the text "false" as its boolean FALSE).
+_STATUS_NAMES = {name.casefold(): s for s in ClaimStatus for name in (s.value, s.label)}
 
 
 @dataclass(frozen=True)
@@ -210,9 +213,9 @@ def _import_one(data: dict[str, Any], actor: User | None) -> Claim:
     if existing is not None:
         raise InvalidInput(f"The same claim is there already (#{existing}).", {"quote": "dup"})
     status_text = _text(data, "status") or ClaimStatus.unreviewed.value
-    if status_text not in ClaimStatus.__members__:
+    status = _STATUS_NAMES.get(status_text.strip().casefold())
+    if status is None:
         raise InvalidInput(f"Unknown status “{status_text[:30]}”.", {"status": "invalid"})
-    status = ClaimStatus(status_text)
     evidence = _evidence(data)
     draft = claims.ClaimDraft(
         start=start,
