@@ -142,3 +142,30 @@ def test_statuses_import_whatever_their_case_or_by_their_label_from_json(app_ctx
     assert _imported_statuses(report) == SPREADSHEET_STATUSES
     bad = _load(json.dumps([{**rows[0], "status": "maybe", "statement": "x"}]), "json")
     assert [e.message for e in bad.errors] == ["Unknown status “maybe”."]
+
+
+# --- formula-like text through a round trip ---------------------------------------------------
+
+
+FORMULA_LIKE = ["'=1+1", "=1+1", "@x", "''=2", "'plain", "-3 percent", "+cmd", "'", "a'=b"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_formula_like_statements_come_back_exactly(app_ctx, source_id, fmt):
+    for n, statement in enumerate(FORMULA_LIKE):
+        claims.mark_claim(
+            source_id,
+            claims.ClaimDraft(
+                start=0, end=len(QUOTE), statement=statement, speaker=f"'@speaker{n}"
+            ),
+            actor=None,
+        )
+    text = _export(ExportFormat(fmt))
+    if fmt == "csv":
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        assert not [c for c in cells if c.startswith(FORMULA_STARTS)]  # the guard holds
+    _delete_all()
+    report = _load(text, fmt)
+    assert report.errors == [] and len(report.added) == len(FORMULA_LIKE)
+    back = [(c["statement"], c["speaker"]) for c in _claims_json()]
+    assert back == [(s, f"'@speaker{n}") for n, s in enumerate(FORMULA_LIKE)]
