@@ -169,3 +169,34 @@ def test_formula_like_statements_come_back_exactly(app_ctx, source_id, fmt):
     assert report.errors == [] and len(report.added) == len(FORMULA_LIKE)
     back = [(c["statement"], c["speaker"]) for c in _claims_json()]
     assert back == [(s, f"'@speaker{n}") for n, s in enumerate(FORMULA_LIKE)]
+
+
+# --- evidence passages in JSON and JSON Lines -------------------------------------------------
+
+
+PASSAGE = "Musk contributed $44.6 million.\nHe wanted majority equity."
+
+
+def test_json_exports_carry_the_evidence_passage_and_import_keeps_it(app_ctx, source_id):
+    claim = claims.mark_claim(
+        source_id, claims.ClaimDraft(start=0, end=len(QUOTE), statement="$44M."), actor=None
+    )
+    claims.attach_evidence(
+        claim.id,
+        claims.EvidenceDraft(
+            url=URL, title="OpenAI and Elon Musk", stance="refutes", passage=PASSAGE
+        ),
+        actor=None,
+    )
+    for fmt in (ExportFormat.json, ExportFormat.jsonl):
+        text = _export(fmt)
+        items = (
+            json.loads(text)["claims"]
+            if fmt == "json"
+            else [json.loads(line) for line in text.splitlines()]
+        )
+        assert [e["passage"] for i in items for e in i["evidence"]] == [PASSAGE], fmt
+        _delete_all()
+        report = _load(text, fmt.value)
+        assert report.errors == [] and len(report.added) == 1, fmt
+        assert claims.get_claim(report.added[0]).live_evidence[0].passage == PASSAGE, fmt

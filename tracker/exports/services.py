@@ -221,6 +221,7 @@ def claim_document(row: ClaimRow, base_url: str) -> dict[str, Any]:
                 "stance": e.stance,
                 "publisher": e.publisher,
                 "published": e.published,
+                "passage": e.passage,
             }
             for e in row.evidence
         ],
