@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 
+from tests.support.schemaorg import problems
 from tracker.claims import services as claims
 from tracker.claims.queue import ClaimFilter
 from tracker.core import db
+from tracker.entities import services as entities
 from tracker.exports import bulk
 from tracker.exports import services as exports
 from tracker.exports.services import ExportFormat, ExportRequest
@@ -200,3 +202,121 @@ def test_json_exports_carry_the_evidence_passage_and_import_keeps_it(app_ctx, so
         report = _load(text, fmt.value)
         assert report.errors == [] and len(report.added) == 1, fmt
         assert claims.get_claim(report.added[0]).live_evidence[0].passage == PASSAGE, fmt
+
+
+# --- ClaimReview semantics --------------------------------------------------------------------
+
+
+LONG = (
+    "Musk gave OpenAI forty-four million dollars over several years before he left the "
+    "board in 2018, his lawsuit says."
+)
+LONG_ZH = "馬斯克在二零一八年離開董事會之前的幾年裡向開放人工智慧研究中心捐贈了四千四百萬美元" * 2
+
+
+@pytest.fixture
+def reviewed(app: Flask) -> dict[str, int]:
+    """False claims by several kinds of speakers, in an article with a URL and one without."""
+    with app.app_context():
+        entities.create_entity("Sam Altman", "person", ["Altman"], actor=None)
+        entities.create_entity("OpenAI", "organisation", actor=None)
+        with_url = sources.import_source(
+            ARTICLE,
+            sources.SourceMetadata(
+                title="Musk and OpenAI: the long story of a falling out",
+                language="en",
+                url="https://www.news.example/2024/musk-openai",
+            ),
+            actor=None,
+        )
+        without_url = sources.import_source(
+            ARTICLE + "\n", sources.SourceMetadata(title="An article with no address"), actor=None
+        )
+        made = {}
+        for name, source, speaker, statement in [
+            ("article", with_url.id, "the article", "Musk gave OpenAI $44M."),
+            ("article_no_url", without_url.id, "the article", "Musk gave OpenAI $44M."),
+            ("group", with_url.id, "people close to Sam Altman", "Musk gave $44M (close)."),
+            ("person", with_url.id, "Sam Altman", "Musk gave $44M (Altman)."),
+            ("organisation", with_url.id, "OpenAI", "Musk gave $44M (OpenAI)."),
+            ("long", with_url.id, "the article", LONG),
+            ("long_zh", with_url.id, "the article", LONG_ZH),
+        ]:
+            claim = claims.mark_claim(
+                source,
+                claims.ClaimDraft(
+                    start=0,
+                    end=len(QUOTE),
+                    statement=statement,
+                    speaker=speaker,
+                    status="false",
+                    rationale="His lawsuit says $44.6M.",
+                ),
+                actor=None,
+            )
+            made[name] = claim.id
+        db.session.commit()
+        return made
+
+
+def _reviews() -> dict[int, dict[str, object]]:
+    items = json.loads(_export(ExportFormat.claimreview))
+    return {int(i["url"].rsplit("/", 1)[1]): i for i in items}
+
+
+def test_the_articles_own_claims_are_by_its_site_never_by_its_headline(app_ctx, reviewed):
+    reviews = _reviews()
+    assert all(problems(r) == [] for r in reviews.values())
+    author = reviews[reviewed["article"]]["itemReviewed"]["author"]
+    assert author == {
+        "@type": "Organization",
+        "name": "news.example",
+        "url": "https://www.news.example",
+    }
+    assert "author" not in reviews[reviewed["article_no_url"]]["itemReviewed"]
+
+
+def test_speakers_are_typed_by_what_the_tracker_knows_and_groups_are_not_people(app_ctx, reviewed):
+    reviews = _reviews()
+
+    def author(name: str) -> dict[str, str]:
+        return reviews[reviewed[name]]["itemReviewed"]["author"]  # type: ignore[index]
+
+    assert author("person") == {"@type": "Person", "name": "Sam Altman"}
+    assert author("organisation") == {"@type": "Organization", "name": "OpenAI"}
+    assert author("group")["@type"] != "Person"
+    assert author("group")["name"] == "people close to Sam Altman"
+
+
+def test_the_rating_has_a_name_and_the_claim_reviewed_is_short(app_ctx, reviewed):
+    reviews = _reviews()
+    for review in reviews.values():
+        assert review["reviewRating"]["name"] == "False"  # type: ignore[index]
+        assert review["reviewRating"]["alternateName"] == "False"  # type: ignore[index]
+    short = reviews[reviewed["article"]]
+    assert short["claimReviewed"] == "Musk gave OpenAI $44M."
+    for name, full in (("long", LONG), ("long_zh", LONG_ZH)):
+        review = reviews[reviewed[name]]
+        shown = review["claimReviewed"]
+        assert isinstance(shown, str) and len(shown) <= 75 and shown.endswith("…"), shown
+        kept = shown.removesuffix("…").rstrip()
+        assert full.startswith(kept) and len(kept) >= 40, shown
+        assert review["itemReviewed"]["description"] == full  # type: ignore[index]
+    cut = reviews[reviewed["long"]]["claimReviewed"].removesuffix("…").rstrip()  # type: ignore[union-attr]
+    assert LONG[len(cut)] == " "  # cut between words, not inside one
+
+
+def test_seeded_claimreviews_are_short_and_never_by_a_headline(app_ctx):
+    load_seeds()
+    db.session.flush()
+    headlines = {s.title for s in sources.list_sources(per_page=100).items}
+    items = json.loads(_export(ExportFormat.claimreview))
+    assert len(items) == 21
+    for item in items:
+        assert problems(item) == [], item["url"]
+        assert len(item["claimReviewed"]) <= 75, item["claimReviewed"]
+        assert item["reviewRating"]["name"] == item["reviewRating"]["alternateName"]
+        author = item["itemReviewed"].get("author")
+        assert author is None or author["name"] not in headlines, item["url"]
+        if author and author["name"].startswith("people close to"):
+            assert author["@type"] != "Person"
