@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from tests.support.schemaorg import problems
+from tracker.accounts.models import Role
 from tracker.claims import services as claims
 from tracker.claims.queue import ClaimFilter
 from tracker.core import db
@@ -320,3 +321,45 @@ def test_seeded_claimreviews_are_short_and_never_by_a_headline(app_ctx):
         assert author is None or author["name"] not in headlines, item["url"]
         if author and author["name"].startswith("people close to"):
             assert author["@type"] != "Person"
+
+
+# --- verdict_at: only with a verdict ----------------------------------------------------------
+
+
+def test_only_claims_with_a_verdict_carry_a_verdict_date(app_ctx, source_id, make_user):
+    load_seeds()
+    editor = make_user(Role.editor)
+    claim = claims.mark_claim(
+        source_id, claims.ClaimDraft(start=0, end=len(QUOTE), statement="$44M."), actor=None
+    )
+    claim = claims.edit_claim(
+        claim.id,
+        claims.ClaimChanges(status="verified", rationale="The lawsuit says so."),
+        version=claim.version,
+        actor=editor,
+    )
+    reopened = claims.edit_claim(
+        claim.id, claims.ClaimChanges(status="in_review"), version=claim.version, actor=editor
+    )
+    db.session.flush()
+    items = _claims_json()
+    pending = [c for c in items if c["status"] in ("unreviewed", "in_review")]
+    checked = [c for c in items if c["status"] not in ("unreviewed", "in_review")]
+    assert len(pending) == 70 and len(checked) == 21  # the seeds' 69 and 21, and ours
+    assert [c["id"] for c in pending if c["verdict_at"] is not None] == []
+    assert [c["id"] for c in checked if c["verdict_at"] is None] == []
+    assert next(c for c in items if c["id"] == reopened.id)["verdict_at"] is None
+    for item in checked:
+        assert str(item["verdict_at"]) >= str(item["created_at"])
+
+
+def test_a_claim_in_review_says_nothing_of_a_review_on_its_page(client, auth, source_id):
+    auth.login(Role.viewer)
+    with client.application.app_context():
+        claim = claims.mark_claim(
+            source_id, claims.ClaimDraft(start=0, end=len(QUOTE), statement="$44M."), actor=None
+        )
+        db.session.commit()
+    page = client.get(f"/review/{claim.id}")
+    assert page.status_code == 200 and "Not published" in page.text
+    assert "Reviewed " not in page.text

@@ -62,8 +62,8 @@ class ClaimRow:
     created_at: datetime
     updated_at: datetime
     evidence: list[EvidenceRow] = field(default_factory=list)
-    #: Who set the current status (their login: private exports only), and when (the claim's
-    #: creation if never changed).
+    #: Who set the current status (their login: private exports only); when a verdict was
+    #: given (the claim's creation if it was created with one), None without a verdict.
     reviewer: str | None = None
     #: The name that reviewer chose for public pages (None: they chose none).
     reviewer_display_name: str | None = None
@@ -252,7 +252,9 @@ def _add_details(rows: list[ClaimRow]) -> None:
     for claim_id, (username, display_name, at) in verdicts.items():
         if claim_id in by_id:
             row = by_id[claim_id]
-            row.reviewer, row.reviewer_display_name, row.verdict_at = username, display_name, at
+            row.reviewer, row.reviewer_display_name = username, display_name
+            # A claim unreviewed or in review has no verdict, so no verdict date.
+            row.verdict_at = at if row.status.is_verdict else None
     speakers: dict[int, tuple[str, str]] = {}
     for claim_id, name, kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)
