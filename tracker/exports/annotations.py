@@ -7,6 +7,7 @@ The target carries both selectors of the Web Annotation Data Model: a ``TextQuot
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tracker.exports.claimreview import RATINGS, public_url
@@ -17,6 +18,11 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 def source_text_url(base_url: str, source_id: int) -> str:
     return f"{base_url.rstrip('/')}/sources/{source_id}/text"
+
+
+def w3c_time(at: datetime) -> str:
+    """A timestamp as the model requires: xsd:dateTime in UTC, written with "Z"."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def annotation(row: ClaimRow, base_url: str) -> dict[str, Any]:
@@ -70,8 +76,8 @@ def annotation(row: ClaimRow, base_url: str) -> dict[str, Any]:
         "id": public_url(base_url, row.id) + "#annotation",
         "type": "Annotation",
         "motivation": "assessing",
-        "created": row.created_at.isoformat(),
-        "modified": row.updated_at.isoformat(),
+        "created": w3c_time(row.created_at),
+        "modified": w3c_time(row.updated_at),
         "body": body,
         "target": target,
     }

@@ -24,15 +24,17 @@ from tracker.claims.models import Claim, ClaimStatus
 from tracker.core import db
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput, NotFound, TrackerError
+from tracker.exports.services import restore_cell
 from tracker.questions import services as questions
 from tracker.sources.models import Source
 from tracker.text.cleaning import clean_tree, is_storable
 
 FORMATS = ("csv", "json", "jsonl")
-#: What the CSV export puts before a cell that a spreadsheet would run (see exports).
-_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 STANCES = ("supports", "refutes", "context")
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
+#: A status as a file may write it: its value or the label the review queue shows, in any case
+#: (a spreadsheet saves the text "false" as its boolean FALSE).
+_STATUS_NAMES = {name.casefold(): s for s in ClaimStatus for name in (s.value, s.label)}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Record:
 
     line: int
     data: dict[str, Any]
+    #: The cells carry the CSV export's formula guard (a quote mark before "=", "+" ...).
+    is_neutralised: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ def read_records(text: str, fmt: str) -> Iterator[Record]:
             raise InvalidInput("The CSV has no header row with a 'statement' column.", {})
         try:
             for row in reader:
-                yield Record(reader.line_num, {k: v for k, v in row.items() if k is not None})
+                cells = {k: v for k, v in row.items() if k is not None}
+                yield Record(reader.line_num, cells, is_neutralised=True)
         except csv.Error as exc:
             raise InvalidInput(f"Line {reader.line_num}: not valid CSV ({exc}).", {}) from None
     elif fmt == "jsonl":
@@ -114,8 +119,7 @@ def _text(data: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str | int):
         raise InvalidInput(f"'{name}' must be text.", {name: "invalid"})
-    text = str(value)
-    return text[1:] if text.startswith(_NEUTRALISED) else text
+    return str(value)
 
 
 def _int(data: dict[str, Any], name: str) -> int | None:
@@ -210,9 +214,9 @@ def _import_one(data: dict[str, Any], actor: User | None) -> Claim:
     if existing is not None:
         raise InvalidInput(f"The same claim is there already (#{existing}).", {"quote": "dup"})
     status_text = _text(data, "status") or ClaimStatus.unreviewed.value
-    if status_text not in ClaimStatus.__members__:
+    status = _STATUS_NAMES.get(status_text.strip().casefold())
+    if status is None:
         raise InvalidInput(f"Unknown status “{status_text[:30]}”.", {"status": "invalid"})
-    status = ClaimStatus(status_text)
     evidence = _evidence(data)
     draft = claims.ClaimDraft(
         start=start,
@@ -267,7 +271,13 @@ def import_claims(
                     with db.session.begin_nested():  # one row
                         # The input rule (NUL and surrogates refused, blank text empty) on a
                         # copy: a reject file gives the row back as it was sent.
-                        claim = _import_one(clean_tree(record.data), actor)
+                        data = clean_tree(record.data)
+                        if record.is_neutralised:
+                            data = {
+                                k: restore_cell(v) if isinstance(v, str) else v
+                                for k, v in data.items()
+                            }
+                        claim = _import_one(data, actor)
                 except (TrackerError, ValueError) as exc:
                     message = exc.message if isinstance(exc, TrackerError) else str(exc)
                     report.errors.append(RowError(record.line, message, record.data))

@@ -36,6 +36,8 @@ class EvidenceRow:
     stance: str
     publisher: str | None
     published: str | None
+    #: The passage quoted from the page, when the reviewer gave one.
+    passage: str | None = None
 
 
 @dataclass
@@ -60,8 +62,8 @@ class ClaimRow:
     created_at: datetime
     updated_at: datetime
     evidence: list[EvidenceRow] = field(default_factory=list)
-    #: Who set the current status (their login: private exports only), and when (the claim's
-    #: creation if never changed).
+    #: Who set the current status (their login: private exports only); when a verdict was
+    #: given (the claim's creation if it was created with one), None without a verdict.
     reviewer: str | None = None
     #: The name that reviewer chose for public pages (None: they chose none).
     reviewer_display_name: str | None = None
@@ -215,7 +217,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
         # took 9 ms a batch for the evidence with IN); rows of claims outside it are skipped.
         return column.between(lo, hi) if hi - lo < 4 * len(ids) else column.in_(ids)
 
-    for claim_id, url, title, stance, publisher, published in db.session.connection().execute(
+    evidence = (
         sa.select(
             Evidence.claim_id,
             Evidence.url,
@@ -223,13 +225,16 @@ def _add_details(rows: list[ClaimRow]) -> None:
             Evidence.stance,
             Evidence.publisher,
             Evidence.published,
+            Evidence.passage,
         )
         .where(of_batch(Evidence.claim_id), Evidence.is_deleted.is_(False))
         .order_by(Evidence.claim_id, Evidence.id)
-    ):
+    )
+    found = db.session.connection().execute(evidence)
+    for claim_id, url, title, stance, publisher, published, passage in found:
         if claim_id in by_id:
             by_id[claim_id].evidence.append(
-                EvidenceRow(url, title, stance.value, publisher, published)
+                EvidenceRow(url, title, stance.value, publisher, published, passage)
             )
     # The status was set by the newest entry that changed it, or by the creation.
     verdicts: dict[int, tuple[str | None, str | None, datetime]] = {}
@@ -247,7 +252,9 @@ def _add_details(rows: list[ClaimRow]) -> None:
     for claim_id, (username, display_name, at) in verdicts.items():
         if claim_id in by_id:
             row = by_id[claim_id]
-            row.reviewer, row.reviewer_display_name, row.verdict_at = username, display_name, at
+            row.reviewer, row.reviewer_display_name = username, display_name
+            # A claim unreviewed or in review has no verdict, so no verdict date.
+            row.verdict_at = at if row.status.is_verdict else None
     speakers: dict[int, tuple[str, str]] = {}
     for claim_id, name, kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)

@@ -129,8 +129,18 @@ def export_claims(request: ExportRequest) -> Iterator[str]:
 
 
 def neutralise(cell: str) -> str:
-    """Keep a cell from being run as a spreadsheet formula: prefix a quote mark."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """Keep a cell from being run as a spreadsheet formula: prefix a quote mark.
+
+    A cell that already reads as a neutralised one (quote marks, then a formula start, such as
+    a statement "'=1+1") gets one more, so `restore_cell` gives back exactly the original.
+    """
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def restore_cell(cell: str) -> str:
+    """Undo `neutralise`: drop the one quote mark it put before a formula start."""
+    escaped = cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS)
+    return cell[1:] if escaped else cell
 
 
 def _evidence_cell(row: ClaimRow) -> str:
@@ -211,6 +221,7 @@ def claim_document(row: ClaimRow, base_url: str) -> dict[str, Any]:
                 "stance": e.stance,
                 "publisher": e.publisher,
                 "published": e.published,
+                "passage": e.passage,
             }
             for e in row.evidence
         ],
