@@ -17,6 +17,7 @@ from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
 from tracker.core.openapi import nullable, page_of, string
 from tracker.core.pagination import check_page_args
+from tracker.core.templating import link_arguments
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
@@ -661,7 +662,8 @@ def disputes_index() -> Response:
             "per_page": per_page,
             "next_cursor": cursor,
             "next": url_for(
-                "questions_api.disputes_index", **{**request.args.to_dict(), "after": cursor}
+                "questions_api.disputes_index",
+                **{**link_arguments(request.args.to_dict()), "after": cursor},
             )
             if cursor
             else None,
@@ -1085,7 +1087,9 @@ def matrix_cells() -> Response:
             },
             "per_page": per_page,
             "next_cursor": cursor,
-            "next": url_for("questions_api.matrix_cells", **{**args.to_dict(), "after": cursor})
+            "next": url_for(
+                "questions_api.matrix_cells", **{**link_arguments(args.to_dict()), "after": cursor}
+            )
             if cursor
             else None,
         }
