@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -152,14 +151,6 @@ def set_value(claim_id: int, text: str | None, *, version: int | None, actor: Us
     db.session.flush()
     disputes.detect(claim.question_id)
     return claim
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    question: Question
-    claim_count: int
-    source_count: int
-    open_disputes: int
 
 
 def list_questions(page: int = 1, per_page: int = 50, q: str | None = None) -> Page[Question]:

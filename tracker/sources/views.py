@@ -115,7 +115,6 @@ def verbatim(source_id: int) -> Response:
     """The article exactly as imported, as a UTF-8 plain-text download."""
     source = services.get_source(source_id)
     response = Response(source.text.encode("utf-8"), mimetype="text/plain")
-    response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="source-{source.id}.txt"'
     response.headers["X-Content-SHA256"] = source.sha256
     return response
