@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
@@ -71,7 +71,7 @@ _RULING_FIELDS: dict[str, Any] = {
     "decided_by": nullable({"type": "string"}),
     "decided_at": {"type": "string", "format": "date-time"},
 }
-_SUGGESTION = {
+_SUGGESTION: dict[str, Any] = {
     "type": "object",
     "properties": {
         "type": {"type": "string", "enum": ["question", "claim"]},
@@ -424,7 +424,7 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
 }
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int]:
     """A whole number in JSON; ``true`` is not one, though Python's bool is an int."""
     return isinstance(value, int) and not isinstance(value, bool)
 

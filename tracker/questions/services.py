@@ -115,8 +115,9 @@ def assign_question(
         reason=reason,
     )
     db.session.flush()
-    for affected in {before, question_id} - {None}:
-        disputes.detect(affected)  # type: ignore[arg-type]
+    for affected in {before, question_id}:
+        if affected is not None:
+            disputes.detect(affected)
     return claim
 
 
@@ -174,7 +175,7 @@ def question_counts(question_ids: list[int]) -> dict[int, tuple[int, int]]:
         )
         .group_by(Claim.question_id)
     ).all()
-    return {qid: (claims, sources) for qid, claims, sources in rows}
+    return {qid: (claims, sources) for qid, claims, sources in rows if qid is not None}
 
 
 def question_claims(question_id: int) -> list[Claim]:

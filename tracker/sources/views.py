@@ -52,7 +52,7 @@ def index() -> str:
 
 @bp.route("/sources/new", methods=["GET", "POST"])
 @require_role(Role.reviewer)
-def new() -> str | BaseResponse:
+def new() -> BaseResponse | tuple[str, int]:
     form = ImportSourceForm()
     if form.validate_on_submit():
         max_bytes = current_app.config["MAX_SOURCE_BYTES"]
@@ -83,7 +83,7 @@ def new() -> str | BaseResponse:
             )
             return redirect(url_for("sources.detail", source_id=source.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("sources/new.html", form=form), status  # type: ignore[return-value]
+    return render_template("sources/new.html", form=form), status
 
 
 def _put_errors_on_form(form: ImportSourceForm, exc: TrackerError) -> None:
