@@ -234,6 +234,5 @@ def test_filtered_exports_attach_only_each_claims_own_evidence(app_ctx, seeded):
     # Small batches read the details by id range, across claims of other statuses: skipped.
     for batch in iter_claim_rows(ClaimFilter(status="verified"), batch=3):
         for row in batch:
-            assert [e.url for e in row.evidence] == [
-                e["url"] for e in whole[row.id]["evidence"]]
+            assert [e.url for e in row.evidence] == [e["url"] for e in whole[row.id]["evidence"]]
             assert row.reviewer == whole[row.id]["reviewer"]
