@@ -158,9 +158,7 @@ def main() -> None:
         report("sqlite", results, args.repeat)
     if not args.no_postgres:
         with running_server() as server:
-            results = [
-                measure(server.create_database(f"bench{n}"), n, args.repeat) for n in sizes
-            ]
+            results = [measure(server.create_database(f"bench{n}"), n, args.repeat) for n in sizes]
             report("postgresql", results, args.repeat)
 
 

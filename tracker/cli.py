@@ -95,7 +95,9 @@ def serve(host: str, port: int, threads: int) -> None:
         raise click.ClickException(str(exc)) from None
     configure_logging()
     click.echo(f"factcheck-tracker is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    app = current_app._get_current_object()
+    # The app itself, not the proxy: waitress calls it from its own threads, where the proxy
+    # has no app. Flask types the proxy as a Flask, which has no such method.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # see above
     waitress_serve(app, host=host, port=port, threads=threads, **waitress_options(app))
 
 

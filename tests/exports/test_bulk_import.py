@@ -39,8 +39,21 @@ def source_id(app: Flask) -> int:
 
 def _csv(rows: list[dict[str, object]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, ["source_id", "quote", "statement", "speaker", "status",
-                                  "rationale", "evidence", "question", "start", "end"])
+    writer = csv.DictWriter(
+        out,
+        [
+            "source_id",
+            "quote",
+            "statement",
+            "speaker",
+            "status",
+            "rationale",
+            "evidence",
+            "question",
+            "start",
+            "end",
+        ],
+    )
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -51,32 +64,59 @@ def _load(text: str, fmt: str, skip_bad: bool = False) -> bulk.ImportReport:
 
 
 def test_a_file_with_a_bad_row_is_refused_whole_with_every_bad_line_named(app_ctx, source_id):
-    text = _csv([
-        {"source_id": source_id, "quote": "Musk gave OpenAI $44 million.",
-         "statement": "Musk gave $44M.", "status": "false", "rationale": "He gave $44.6M.",
-         "evidence": f"refutes {URL}"},
-        {"source_id": source_id, "quote": "Musk gave OpenAI $45 million.", "statement": "x"},
-        {"source_id": source_id, "quote": "OpenAI was founded in 2015.", "statement": "2015.",
-         "status": "maybe"},
-        {"source_id": 999999, "quote": "x", "statement": "y"},
-    ])
+    text = _csv(
+        [
+            {
+                "source_id": source_id,
+                "quote": "Musk gave OpenAI $44 million.",
+                "statement": "Musk gave $44M.",
+                "status": "false",
+                "rationale": "He gave $44.6M.",
+                "evidence": f"refutes {URL}",
+            },
+            {"source_id": source_id, "quote": "Musk gave OpenAI $45 million.", "statement": "x"},
+            {
+                "source_id": source_id,
+                "quote": "OpenAI was founded in 2015.",
+                "statement": "2015.",
+                "status": "maybe",
+            },
+            {"source_id": 999999, "quote": "x", "statement": "y"},
+        ]
+    )
     report = _load(text, "csv")
     assert report.added == []
     assert [(e.line, e.message.split(" ")[0]) for e in report.errors] == [
-        (3, "The"), (4, "Unknown"), (5, "There")]
+        (3, "The"),
+        (4, "Unknown"),
+        (5, "There"),
+    ]
     assert "is not found in the source" in report.errors[0].message
     assert sum(len(batch) for batch in iter_claim_rows(ClaimFilter())) == 0
 
 
 def test_skip_bad_loads_the_good_rows_and_returns_the_rest(app_ctx, source_id):
-    text = _csv([
-        {"source_id": source_id, "quote": "Musk gave OpenAI $44 million.",
-         "statement": "'=HYPERLINK(1)", "status": "false", "rationale": "He gave $44.6M.",
-         "evidence": f"refutes {URL}", "question": "How much did Musk give?"},
-        {"source_id": source_id, "quote": "nowhere to be found", "statement": "x"},
-        {"source_id": source_id, "quote": "奧特曼說承諾已兌現。", "statement": "Altman says kept.",
-         "speaker": "Sam Altman", "evidence": "agrees https://x.example"},
-    ])
+    text = _csv(
+        [
+            {
+                "source_id": source_id,
+                "quote": "Musk gave OpenAI $44 million.",
+                "statement": "'=HYPERLINK(1)",
+                "status": "false",
+                "rationale": "He gave $44.6M.",
+                "evidence": f"refutes {URL}",
+                "question": "How much did Musk give?",
+            },
+            {"source_id": source_id, "quote": "nowhere to be found", "statement": "x"},
+            {
+                "source_id": source_id,
+                "quote": "奧特曼說承諾已兌現。",
+                "statement": "Altman says kept.",
+                "speaker": "Sam Altman",
+                "evidence": "agrees https://x.example",
+            },
+        ]
+    )
     report = _load(text, "csv", skip_bad=True)
     assert len(report.added) == 1 and [e.line for e in report.errors] == [3, 4]
     claim = claims.get_claim(report.added[0])
@@ -91,18 +131,40 @@ def test_skip_bad_loads_the_good_rows_and_returns_the_rest(app_ctx, source_id):
 
 
 def test_exported_claims_import_back_the_same_in_every_format(app_ctx, source_id):
-    first = claims.mark_claim(source_id, claims.ClaimDraft(
-        start=0, end=29, statement="Musk gave OpenAI $44M.", speaker="the article",
-        subjects=["Elon Musk"]), actor=None)
-    claims.attach_evidence(first.id, claims.EvidenceDraft(url=URL, title="OpenAI and Elon Musk",
-                                                          stance="refutes"), actor=None)
-    claims.edit_claim(first.id, claims.ClaimChanges(status="false", rationale="$44.6M."),
-                      version=first.version, actor=None)
+    first = claims.mark_claim(
+        source_id,
+        claims.ClaimDraft(
+            start=0,
+            end=29,
+            statement="Musk gave OpenAI $44M.",
+            speaker="the article",
+            subjects=["Elon Musk"],
+        ),
+        actor=None,
+    )
+    claims.attach_evidence(
+        first.id,
+        claims.EvidenceDraft(url=URL, title="OpenAI and Elon Musk", stance="refutes"),
+        actor=None,
+    )
+    claims.edit_claim(
+        first.id,
+        claims.ClaimChanges(status="false", rationale="$44.6M."),
+        version=first.version,
+        actor=None,
+    )
     money = questions.create_question("How much did Musk give OpenAI?", "money", actor=None)
     questions.assign_question(first.id, money.id, actor=None)
-    claims.mark_claim(source_id, claims.ClaimDraft(
-        start=ARTICLE.index("奧特曼"), end=ARTICLE.index("奧特曼") + 10,
-        statement="Altman says the promise was kept.", speaker="Sam Altman"), actor=None)
+    claims.mark_claim(
+        source_id,
+        claims.ClaimDraft(
+            start=ARTICLE.index("奧特曼"),
+            end=ARTICLE.index("奧特曼") + 10,
+            statement="Altman says the promise was kept.",
+            speaker="Sam Altman",
+        ),
+        actor=None,
+    )
     for fmt in ("json", "jsonl", "csv"):
         text = "".join(exports.export_claims(ExportRequest(ExportFormat(fmt))))
         before = _summary()
@@ -112,10 +174,20 @@ def test_exported_claims_import_back_the_same_in_every_format(app_ctx, source_id
         report = _load(text, fmt)
         assert report.errors == [] and len(report.added) == 2, fmt
         after = _summary()
-        keep = ("statement", "quote", "start", "end", "speaker", "status", "rationale",
-                "question", "value")
+        keep = (
+            "statement",
+            "quote",
+            "start",
+            "end",
+            "speaker",
+            "status",
+            "rationale",
+            "question",
+            "value",
+        )
         assert [{k: c[k] for k in keep} for c in after] == [
-            {k: c[k] for k in keep} for c in before], fmt
+            {k: c[k] for k in keep} for c in before
+        ], fmt
         assert [c["evidence"] for c in after][0][0]["url"] == URL
 
 

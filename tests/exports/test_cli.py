@@ -14,14 +14,16 @@ def test_export_writes_each_format_to_a_file_or_stdout(app, runner, tmp_path):
         load_seeds()
         db.session.commit()
     target = tmp_path / "verified.csv"
-    result = runner.invoke(args=["export", "--format", "csv", "--status", "verified",
-                                 "--bom", "-o", str(target)])
+    result = runner.invoke(
+        args=["export", "--format", "csv", "--status", "verified", "--bom", "-o", str(target)]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
     assert rows and {r["status"] for r in rows} == {"verified"}
     assert not (tmp_path / "verified.csv.partial").exists()
-    out = runner.invoke(args=["export", "--format", "claimreview",
-                              "--base-url", "https://checks.example"])
+    out = runner.invoke(
+        args=["export", "--format", "claimreview", "--base-url", "https://checks.example"]
+    )
     items = json.loads(out.stdout)
     assert items and all(i["url"].startswith("https://checks.example/review/") for i in items)
     bad = runner.invoke(args=["export", "--format", "csv", "--status", "maybe"])
@@ -37,8 +39,9 @@ def test_claims_import_refuses_a_bad_file_and_skips_bad_rows_on_request(app, run
     lines = exported.read_text(encoding="utf-8").splitlines()
     broken = json.loads(lines[0]) | {"quote": "這句話不在文章裡"}
     mixed = tmp_path / "mixed.jsonl"
-    mixed.write_text(json.dumps(broken, ensure_ascii=False) + "\n" + lines[1] + "\n",
-                     encoding="utf-8")
+    mixed.write_text(
+        json.dumps(broken, ensure_ascii=False) + "\n" + lines[1] + "\n", encoding="utf-8"
+    )
 
     refused = runner.invoke(args=["claims", "import", str(mixed)])
     assert refused.exit_code == 1
@@ -46,8 +49,13 @@ def test_claims_import_refuses_a_bad_file_and_skips_bad_rows_on_request(app, run
     assert f"{mixed}:2: The same claim is there already" in refused.output
 
     fresh = json.loads(lines[1]) | {"statement": "A second reading of the same sentence."}
-    mixed.write_text(json.dumps(broken, ensure_ascii=False) + "\n"
-                     + json.dumps(fresh, ensure_ascii=False) + "\n", encoding="utf-8")
+    mixed.write_text(
+        json.dumps(broken, ensure_ascii=False)
+        + "\n"
+        + json.dumps(fresh, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
     skipped = runner.invoke(args=["claims", "import", str(mixed), "--skip-bad"])
     assert skipped.exit_code == 0, skipped.output
     assert "1 claims added" in skipped.output

@@ -36,7 +36,7 @@ def test_a_bad_row_refuses_the_file_and_says_which_line(client, auth, source_id)
     )
     refused = _post(client, text)
     assert refused.status_code == 400 and "1 of 2 rows are bad; nothing was loaded" in refused.text
-    assert "<td class=\"num\">3</td>" in refused.text and "is not found in the source" in refused.text
+    assert '<td class="num">3</td>' in refused.text and "is not found in the source" in refused.text
     assert "<script>alert(1)" not in refused.text  # the bad row is shown inertly
     assert "Musk gave $44M." not in client.get("/claims").text
 

@@ -49,35 +49,60 @@ def test_answers_and_rulings_through_the_api(client, headers, money):
     assert all(c["proposed"] for c in question["contradictions"])
 
     claim = client.get(f"/api/v1/claims/{money['en']}", headers=h).json
-    confirmed = client.put(f"/api/v1/claims/{money['en']}/answer", headers=h,
-                           json={"confirm": True, "version": claim["version"]})
+    confirmed = client.put(
+        f"/api/v1/claims/{money['en']}/answer",
+        headers=h,
+        json={"confirm": True, "version": claim["version"]},
+    )
     assert confirmed.status_code == 200 and confirmed.json["answer"]["confirmed"]
-    stale = client.put(f"/api/v1/claims/{money['en']}/answer", headers=h,
-                       json={"answer": "45 million dollars", "version": claim["version"]})
+    stale = client.put(
+        f"/api/v1/claims/{money['en']}/answer",
+        headers=h,
+        json={"answer": "45 million dollars", "version": claim["version"]},
+    )
     assert stale.status_code == 409
-    bad = client.put(f"/api/v1/claims/{money['en']}/answer", headers=h, json={
-        "qualifiers": {"as_of": "last spring"}, "version": confirmed.json["version"]})
+    bad = client.put(
+        f"/api/v1/claims/{money['en']}/answer",
+        headers=h,
+        json={"qualifiers": {"as_of": "last spring"}, "version": confirmed.json["version"]},
+    )
     assert bad.status_code == 400 and "as_of" in bad.json["error"]["fields"]
-    split = client.put(f"/api/v1/claims/{money['billion']}/answer", headers=h, json={
-        "qualifiers": {"aspect": "pledged"},
-        "version": client.get(f"/api/v1/claims/{money['billion']}", headers=h).json["version"]})
+    split = client.put(
+        f"/api/v1/claims/{money['billion']}/answer",
+        headers=h,
+        json={
+            "qualifiers": {"aspect": "pledged"},
+            "version": client.get(f"/api/v1/claims/{money['billion']}", headers=h).json["version"],
+        },
+    )
     assert split.status_code == 200 and split.json["qualifiers"]["aspect"] == "pledged"
 
     pair = [texts["$44,000,000"]["id"], texts["$44,600,000"]["id"]]
-    ruled = client.post(f"/api/v1/questions/{money['question']}/rulings", headers=h, json={
-        "answer_ids": pair, "state": "not_a_contradiction",
-        "rationale": "The same payment, rounded."})
+    ruled = client.post(
+        f"/api/v1/questions/{money['question']}/rulings",
+        headers=h,
+        json={
+            "answer_ids": pair,
+            "state": "not_a_contradiction",
+            "rationale": "The same payment, rounded.",
+        },
+    )
     assert ruled.status_code == 200 and ruled.json["ruling"]["state"] == "not_a_contradiction"
     open_items = client.get("/api/v1/disputes", headers=h).json["items"]
     assert open_items == []  # the pledge is split off, the rounding ruled on
     decided = client.get("/api/v1/disputes?all=1", headers=h).json["items"]
     assert [i["ruling_id"] for i in decided] == [ruled.json["ruling"]["id"]]
-    viewer = client.post(f"/api/v1/questions/{money['question']}/rulings",
-                         headers=headers(Role.viewer),
-                         json={"answer_ids": pair, "state": "open", "rationale": "x"})
+    viewer = client.post(
+        f"/api/v1/questions/{money['question']}/rulings",
+        headers=headers(Role.viewer),
+        json={"answer_ids": pair, "state": "open", "rationale": "x"},
+    )
     assert viewer.status_code == 403
-    reopened = client.post(f"/api/v1/questions/{money['question']}/rulings", headers=h, json={
-        "answer_ids": pair, "state": "open", "rationale": "Not the same payment after all."})
+    reopened = client.post(
+        f"/api/v1/questions/{money['question']}/rulings",
+        headers=h,
+        json={"answer_ids": pair, "state": "open", "rationale": "Not the same payment after all."},
+    )
     assert reopened.status_code == 200 and reopened.json["ruling"] is None
     assert len(client.get("/api/v1/disputes", headers=h).json["items"]) == 1
 
@@ -87,13 +112,17 @@ def test_a_refused_answer_keeps_what_was_typed_on_its_field(app, client, auth, m
     page = client.get(f"/claims/{money['en']}").text
     assert "proposed" in page and "Confirm this answer" in page
     version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
-    refused = client.post(f"/claims/{money['en']}/answer", data={
-        "answer": "45 million dollars", "as_of": "spring 2016", "version": version})
+    refused = client.post(
+        f"/claims/{money['en']}/answer",
+        data={"answer": "45 million dollars", "as_of": "spring 2016", "version": version},
+    )
     assert refused.status_code == 400
     assert "YYYY" in refused.text and 'value="spring 2016"' in refused.text
     assert 'value="45 million dollars"' in refused.text
-    saved = client.post(f"/claims/{money['en']}/answer", data={
-        "answer": "45 million dollars", "as_of": "2016", "version": version})
+    saved = client.post(
+        f"/claims/{money['en']}/answer",
+        data={"answer": "45 million dollars", "as_of": "2016", "version": version},
+    )
     assert saved.status_code == 302
     page = client.get(f"/claims/{money['en']}").text
     assert "$45,000,000" in page and "as of 2016" in page
@@ -102,14 +131,21 @@ def test_a_refused_answer_keeps_what_was_typed_on_its_field(app, client, auth, m
 def test_the_grouping_page_accepts_a_new_sources_claims_at_once(
     app, client, auth, money, claim_on, source_ids, runner
 ):
-    brockman = claim_on("en", "Greg Brockman, OpenAI's president, is taking leave until the "
-                        "end of the year", "Greg Brockman is on leave until the end of the year.")
+    brockman = claim_on(
+        "en",
+        "Greg Brockman, OpenAI's president, is taking leave until the end of the year",
+        "Greg Brockman is on leave until the end of the year.",
+    )
     with app.app_context():
-        leave = questions.create_question("How long is Greg Brockman's leave from OpenAI?",
-                                          "duration", actor=None).id
+        leave = questions.create_question(
+            "How long is Greg Brockman's leave from OpenAI?", "duration", actor=None
+        ).id
         db.session.commit()
-    other = claim_on("zh", "與此同時,OpenAI總裁Greg Brockman也宣布將休長假,直到年底。",
-                     "Greg Brockman takes a long leave until the end of the year.")
+    other = claim_on(
+        "zh",
+        "與此同時,OpenAI總裁Greg Brockman也宣布將休長假,直到年底。",
+        "Greg Brockman takes a long leave until the end of the year.",
+    )
     with app.app_context():
         questions.assign_question(other, leave, actor=None)
         db.session.commit()
@@ -130,8 +166,9 @@ def test_the_grouping_page_accepts_a_new_sources_claims_at_once(
     assert f"#{brockman}" not in listed.output  # grouped now: nothing left to propose
 
 
-def test_proposals_through_the_api_and_the_cli(app, client, headers, claim_on, people,
-                                               source_ids, runner):
+def test_proposals_through_the_api_and_the_cli(
+    app, client, headers, claim_on, people, source_ids, runner
+):
     with app.app_context():
         qid = questions.create_question(MONEY, "money", actor=None).id
         db.session.commit()
@@ -142,11 +179,15 @@ def test_proposals_through_the_api_and_the_cli(app, client, headers, claim_on, p
     found = client.get(f"/api/v1/sources/{source_ids['en']}/proposals", headers=h).json
     [item] = [i for i in found["items"] if i["claim_id"] == en]
     assert item["options"][0]["id"] == qid and item["options"][0]["answer"] == "$44,600,000"
-    bad = client.post(f"/api/v1/sources/{source_ids['en']}/proposals", headers=h,
-                      json={"accept": [{"claim_id": paid, "question_id": qid}]})
+    bad = client.post(
+        f"/api/v1/sources/{source_ids['en']}/proposals",
+        headers=h,
+        json={"accept": [{"claim_id": paid, "question_id": qid}]},
+    )
     assert bad.status_code == 400 and "not in source" in bad.json["error"]["message"]
-    printed = runner.invoke(args=["claims", "suggest", "--source", str(source_ids["en"]),
-                                  "--accept-above", "0.3"])
+    printed = runner.invoke(
+        args=["claims", "suggest", "--source", str(source_ids["en"]), "--accept-above", "0.3"]
+    )
     assert printed.exit_code == 0, printed.output
     assert MONEY in printed.output and "-> $44,600,000" in printed.output
     assert "1 claim(s) accepted at 0.30 or more." in printed.output

@@ -16,8 +16,9 @@ def test_group_claims_and_read_the_disputes(client, headers, claim_on, people, a
     h = headers()
     pledge = claim_on("de", BILLION, "OpenAI got $1 billion.", subjects=["Elon Musk"])
     en = claim_on("en", EN_PAID, "Musk gave OpenAI $44.6 million.", subjects=["Elon Musk"])
-    created = client.post("/api/v1/questions", headers=h,
-                          json={"text": MONEY, "answer_kind": "money"})
+    created = client.post(
+        "/api/v1/questions", headers=h, json={"text": MONEY, "answer_kind": "money"}
+    )
     assert created.status_code == 201
     qid = created.json["id"]
     for cid in (pledge, en):
@@ -36,13 +37,20 @@ def test_group_claims_and_read_the_disputes(client, headers, claim_on, people, a
     for claim in item["claims"]:
         assert set(claim) >= {"source_id", "quote", "start", "end", "value"}
 
-    decided = client.post(f"/api/v1/contradictions/{item['id']}", headers=h, json={
-        "state": "resolved", "rationale": "The lawsuit's figure is what he paid.",
-        "holding_claim_id": en})
+    decided = client.post(
+        f"/api/v1/contradictions/{item['id']}",
+        headers=h,
+        json={
+            "state": "resolved",
+            "rationale": "The lawsuit's figure is what he paid.",
+            "holding_claim_id": en,
+        },
+    )
     assert decided.status_code == 200 and decided.json["state"] == "resolved"
     assert client.get("/api/v1/disputes", headers=h).json["total"] == 0
-    bad = client.post(f"/api/v1/contradictions/{item['id']}", headers=h,
-                      json={"state": "maybe", "rationale": "x"})
+    bad = client.post(
+        f"/api/v1/contradictions/{item['id']}", headers=h, json={"state": "maybe", "rationale": "x"}
+    )
     assert bad.status_code == 400 and bad.json["error"]["fields"] == {"state": "invalid"}
 
 
@@ -58,12 +66,18 @@ def test_suggestions_through_the_api(client, headers, claim_on, people, app):
     assert found["questions"][0]["id"] == qid and found["questions"][0]["reasons"]
     bad = client.post(f"/api/v1/claims/{en}/suggestions", headers=h, json={"type": "x"})
     assert bad.status_code == 400
-    accepted = client.post(f"/api/v1/claims/{en}/suggestions", headers=h,
-                           json={"type": "question", "id": qid, "decision": "accept"})
+    accepted = client.post(
+        f"/api/v1/claims/{en}/suggestions",
+        headers=h,
+        json={"type": "question", "id": qid, "decision": "accept"},
+    )
     assert accepted.status_code == 200 and accepted.json["question_id"] == qid
     viewer = headers(Role.viewer)
-    refused = client.post(f"/api/v1/claims/{en}/suggestions", headers=viewer,
-                          json={"type": "question", "id": qid, "decision": "reject"})
+    refused = client.post(
+        f"/api/v1/claims/{en}/suggestions",
+        headers=viewer,
+        json={"type": "question", "id": qid, "decision": "reject"},
+    )
     assert refused.status_code == 403
 
 
@@ -72,11 +86,17 @@ def test_entities_through_the_api(client, headers, claim_on, people):
     zh = claim_on("zh", "馬斯克剛剛再一次把OpenAI告上了法庭", "Musk sued OpenAI again.")
     musk = client.get(f"/api/v1/entities/{people['musk']}", headers=h).json
     assert "馬斯克" in musk["aliases"] and zh in [c["id"] for c in musk["about"]]
-    created = client.post("/api/v1/entities", headers=h, json={
-        "name": "John Schulman", "kind": "person", "aliases": ["舒曼", "Schulman"]})
+    created = client.post(
+        "/api/v1/entities",
+        headers=h,
+        json={"name": "John Schulman", "kind": "person", "aliases": ["舒曼", "Schulman"]},
+    )
     assert created.status_code == 201
-    taken = client.post("/api/v1/entities", headers=h, json={
-        "name": "Someone", "kind": "person", "aliases": ["Musk"]})
+    taken = client.post(
+        "/api/v1/entities",
+        headers=h,
+        json={"name": "Someone", "kind": "person", "aliases": ["Musk"]},
+    )
     assert taken.status_code == 409 and "already names Elon Musk" in taken.json["error"]["message"]
     assert taken.json["existing_id"] == people["musk"]
 
@@ -90,8 +110,7 @@ def test_tracker_disputes_prints_the_seeds_disputes(runner):
     assert len(set(questions_shown)) >= 8
     assert " | " in result.output and "open dispute(s)." in result.output
     # Side by side even with Chinese text (two terminal columns a character): one pipe column.
-    pipes = {wcswidth(line.split(" | ")[0]) for line in result.output.splitlines()
-             if " | " in line}
+    pipes = {wcswidth(line.split(" | ")[0]) for line in result.output.splitlines() if " | " in line}
     assert len(pipes) == 1
     assert "奧特曼" in result.output and "Vizepräsidentin" in result.output
 
@@ -107,34 +126,55 @@ def test_values_flags_and_aliases_through_the_api(client, headers, claim_on, peo
         db.session.commit()
     version = client.get(f"/api/v1/claims/{pledge}", headers=h).json["version"]
 
-    not_money = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
-                           json={"value": "next spring", "version": version})
+    not_money = client.put(
+        f"/api/v1/claims/{pledge}/value",
+        headers=h,
+        json={"value": "next spring", "version": version},
+    )
     assert not_money.status_code == 400 and not_money.json["error"]["fields"] == {
-        "value": "not found"}
-    fixed = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
-                       json={"value": "44 million dollars", "version": version})
+        "value": "not found"
+    }
+    fixed = client.put(
+        f"/api/v1/claims/{pledge}/value",
+        headers=h,
+        json={"value": "44 million dollars", "version": version},
+    )
     assert fixed.status_code == 200
     assert fixed.json["value"]["display"] == "$44,000,000" and fixed.json["value"]["confirmed"]
-    stale = client.put(f"/api/v1/claims/{pledge}/value", headers=h,
-                       json={"value": "1 billion dollars", "version": version})
+    stale = client.put(
+        f"/api/v1/claims/{pledge}/value",
+        headers=h,
+        json={"value": "1 billion dollars", "version": version},
+    )
     assert stale.status_code == 409
 
     reason = "One is pledged, one is paid."
-    flagged = client.post(f"/api/v1/questions/{qid}/contradictions", headers=h,
-                          json={"claim_ids": [paid, pledge], "reason": reason})
+    flagged = client.post(
+        f"/api/v1/questions/{qid}/contradictions",
+        headers=h,
+        json={"claim_ids": [paid, pledge], "reason": reason},
+    )
     assert flagged.status_code == 201 and flagged.json["kind"] == "flagged"
     assert flagged.json["claim_ids"] == sorted([paid, pledge])
-    elsewhere = client.post("/api/v1/questions/999999/contradictions", headers=h,
-                            json={"claim_ids": [paid, pledge], "reason": reason})
+    elsewhere = client.post(
+        "/api/v1/questions/999999/contradictions",
+        headers=h,
+        json={"claim_ids": [paid, pledge], "reason": reason},
+    )
     assert elsewhere.status_code == 404
-    malformed = client.post(f"/api/v1/questions/{qid}/contradictions", headers=h,
-                            json={"claim_ids": [paid], "reason": reason})
+    malformed = client.post(
+        f"/api/v1/questions/{qid}/contradictions",
+        headers=h,
+        json={"claim_ids": [paid], "reason": reason},
+    )
     assert malformed.status_code == 400
 
-    alias = client.post(f"/api/v1/entities/{people['brockman']}/aliases", headers=h,
-                        json={"alias": "布羅克曼"})
+    alias = client.post(
+        f"/api/v1/entities/{people['brockman']}/aliases", headers=h, json={"alias": "布羅克曼"}
+    )
     assert alias.status_code == 201 and "布羅克曼" in alias.json["aliases"]
-    taken = client.post(f"/api/v1/entities/{people['brockman']}/aliases", headers=h,
-                        json={"alias": "马斯克"})
+    taken = client.post(
+        f"/api/v1/entities/{people['brockman']}/aliases", headers=h, json={"alias": "马斯克"}
+    )
     assert taken.status_code == 409 and "already names Elon Musk" in taken.json["error"]["message"]
     assert taken.json["existing_id"] == people["musk"]

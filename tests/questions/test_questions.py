@@ -48,8 +48,12 @@ def test_one_source_contradicting_itself_is_found_and_can_be_dismissed(app_ctx, 
     found = disputes.question_contradictions(qid)
     assert [(r.kind, r.state) for r in found] == [(ConflictKind.value, ConflictState.open)]
     assert found[0].detail == "$1,000,000,000 vs $44,000,000"
-    rulings.decide(found[0].id, "not_a_contradiction",
-                    "A pledge and a payment are different facts.", actor=None)
+    rulings.decide(
+        found[0].id,
+        "not_a_contradiction",
+        "A pledge and a payment are different facts.",
+        actor=None,
+    )
     assert disputes.list_disputes() == []
     for cid in (pledge, paid):
         reasons = [e.reason for e in audit.claim_history(cid)]
@@ -88,8 +92,18 @@ def test_opposite_verdicts_and_split_evidence_are_contradictions(app_ctx, claim_
     b = claim_on("en", EN_PAID, "Musk gave OpenAI $44.6 million.")
     for cid in (a, b):
         questions.assign_question(cid, qid, actor=None)
-    claims.edit_claim(a, ClaimChanges(status="verified", rationale="Yes."), version=claims.get_claim(a).version, actor=None)
-    claims.edit_claim(b, ClaimChanges(status="false", rationale="No."), version=claims.get_claim(b).version, actor=None)
+    claims.edit_claim(
+        a,
+        ClaimChanges(status="verified", rationale="Yes."),
+        version=claims.get_claim(a).version,
+        actor=None,
+    )
+    claims.edit_claim(
+        b,
+        ClaimChanges(status="false", rationale="No."),
+        version=claims.get_claim(b).version,
+        actor=None,
+    )
     url = "https://openai.com/index/openai-elon-musk/"
     claims.attach_evidence(a, EvidenceDraft(url=url, title="Post", stance="supports"), actor=None)
     claims.attach_evidence(b, EvidenceDraft(url=url, title="Post", stance="refutes"), actor=None)
@@ -107,16 +121,20 @@ def test_reasons_are_flagged_by_reviewers_within_one_question(app_ctx, claim_on,
     for cid in (a, b):
         questions.assign_question(cid, qid, actor=None)
     row = disputes.flag(b, a, "Conflict of interest vs. being pushed out.", actor=None)
-    assert (row.claim_a_id, row.claim_b_id, row.kind) == (min(a, b), max(a, b),
-                                                          ConflictKind.flagged)
+    assert (row.claim_a_id, row.claim_b_id, row.kind) == (
+        min(a, b),
+        max(a, b),
+        ConflictKind.flagged,
+    )
     groups = disputes.list_disputes()
     assert len(groups) == 1 and groups[0].question.id == qid
     with pytest.raises(InvalidInput, match="rationale"):
         rulings.decide(row.id, "resolved", "  ", actor=None)
     with pytest.raises(InvalidInput, match="one of the two"):
         rulings.decide(row.id, "resolved", "Because.", holding_claim_id=999, actor=None)
-    rulings.decide(row.id, "resolved", "The filing says he chose to leave.",
-                    holding_claim_id=a, actor=None)
+    rulings.decide(
+        row.id, "resolved", "The filing says he chose to leave.", holding_claim_id=a, actor=None
+    )
     # The flag is settled; the two different answers the tracker proposed are still open.
     [group] = disputes.list_disputes()
     assert [r.kind for r in group.contradictions] == [ConflictKind.answer]

@@ -122,7 +122,9 @@ def problems(document: dict[str, Any]) -> list[str]:
                     continue
                 value_types = [t.removeprefix(SCHEMA) for t in value.get("@type", [])]
                 if not any(vocab.is_a(t, vocab.ranges[prop]) for t in value_types):
-                    found.append(f"{where}.{prop}: {value_types} is not one of {vocab.ranges[prop]}")
+                    found.append(
+                        f"{where}.{prop}: {value_types} is not one of {vocab.ranges[prop]}"
+                    )
                 walk(value, f"{where}.{prop}")
 
     for top in expand(document):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -68,7 +69,11 @@ class User(Base):
     is_anonymous = False
     #: The key of the login session this object was loaded for (see UserSession); Flask-Login
     #: keeps it in the session cookie and the remember cookie, so both end with the session.
-    session_key = None
+    #: Not a column: declarative would map an annotation, so only the type checker sees one.
+    if TYPE_CHECKING:
+        session_key: str | None = None
+    else:
+        session_key = None
 
     def get_id(self) -> str:
         if not self.session_key:

@@ -403,10 +403,13 @@ def update_user(
         changes.get("role", (None, Role.admin))[1] != Role.admin or is_active is False
     )
     if losing_admin:
-        admins = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(User)
-            .where(User.role == Role.admin, User.is_active.is_(True))
+        admins = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(User)
+                .where(User.role == Role.admin, User.is_active.is_(True))
+            )
+            or 0
         )
         if admins <= 1:
             raise NotAllowed("This is the last active administrator; make another one first.")

@@ -84,10 +84,13 @@ def end_all_sessions(user: User, *, keep: str | None = None) -> int:
 
 
 def count_sessions(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        )
+        or 0
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from tracker.core.pagination import Page, paginate
 def _plain(value: Any) -> Any:
     """A JSON-friendly copy of a field value (enums as their value, dates as ISO)."""
     if value is None or isinstance(value, bool | int | float | str):
-        return value.value if hasattr(value, "value") else value
+        return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):

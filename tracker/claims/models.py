@@ -157,10 +157,6 @@ class Claim(Base):
     answer: Mapped[Answer | None] = relationship("Answer")
 
     @property
-    def has_value(self) -> bool:
-        return self.value_kind is not None
-
-    @property
     def live_evidence(self) -> list[Evidence]:
         return [e for e in self.evidence if not e.is_deleted]
 

@@ -104,7 +104,7 @@ def filter_from_args(
     )
 
 
-def filtered(filters: ClaimFilter) -> sa.Select[tuple[Claim]]:
+def filtered(filters: ClaimFilter) -> sa.Select[Claim]:
     """The SELECT for a queue filter, without loader options or ordering.
 
     :raises InvalidInput: an unknown status or sort.
@@ -114,7 +114,7 @@ def filtered(filters: ClaimFilter) -> sa.Select[tuple[Claim]]:
 
 def _filtered(
     filters: ClaimFilter,
-) -> tuple[sa.Select[tuple[Claim]], textsearch.TextMatch | None]:
+) -> tuple[sa.Select[Claim], textsearch.TextMatch | None]:
     """`filtered`, with the text search's match (which knows how to order what it finds)."""
     stmt = sa.select(Claim)
     if not filters.include_deleted:

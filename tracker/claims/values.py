@@ -143,12 +143,11 @@ def refresh_values(claim: Claim) -> None:
         question = _question(claim)
         kind = question.answer_kind if question is not None else None
         wanted = [v for v in values if kind is not None and v.kind.value == kind.value]
-        # Of several values of the kind, the one beside the question's words answers it.
-        chosen = (
-            pick_answer(wanted, kind.value, question.text, claim.statement)  # type: ignore[union-attr]
-            if len(wanted) > 1
-            else (wanted[0] if wanted else None)
-        )
+        if question is not None and len(wanted) > 1:
+            # Of several values of the kind, the one beside the question's words answers it.
+            chosen = pick_answer(wanted, question.answer_kind.value, question.text, claim.statement)
+        else:
+            chosen = wanted[0] if wanted else None
         _apply(claim, chosen, confirmed=False)
     sync_value_answer(claim)
 
@@ -196,13 +195,11 @@ def sync_value_answer(claim: Claim) -> None:
     if claim.is_answer_confirmed and claim.value_kind is None and claim.answer_id is not None:
         return  # a reviewer's answer in words, where no value could be read
     fields = snapshot(claim)
-    if fields["value_kind"] is None:
+    if fields["value_kind"] is None or claim.question_id is None:
         wanted: int | None = None
     else:
         wanted = find_or_add_answer(
-            claim.question_id,  # type: ignore[arg-type]
-            display_of(fields) or fields["value_text"] or "",
-            answer_key(fields),
+            claim.question_id, display_of(fields) or claim.value_text or "", answer_key(fields)
         ).id
     if claim.answer_id != wanted:
         set_answer_id(claim, wanted)

@@ -95,7 +95,7 @@ def _check_path_ids(_endpoint: str | None, values: dict[str, Any] | None) -> Non
 def checks_own_query(view: F) -> F:
     """Mark a page that refuses unstorable query text itself, showing its filter form again
     with what was typed (the who-said-what matrix); the API is always checked here."""
-    view.checks_own_query = True  # type: ignore[attr-defined]
+    view.checks_own_query = True  # type: ignore[attr-defined]  # a marker, read below
     return view
 
 

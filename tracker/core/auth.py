@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, Request, Response, abort, current_app, g, request
 from flask_login import LoginManager, current_user
@@ -19,7 +19,8 @@ from tracker.core.db import utcnow
 
 log = logging.getLogger(__name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -67,16 +68,18 @@ def is_token_request() -> bool:
     return bool(request.environ.get("tracker.token_auth"))
 
 
-def require_role(role: Role, *, public_when: str | None = None) -> Callable[[F], F]:
+def require_role(
+    role: Role, *, public_when: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
     """Let the view run only for a logged-in user whose role includes `role`.
 
     ``public_when`` names a setting (e.g. PUBLIC_READING): when it is on, anonymous visitors
     may use the view too, and the view decides what they see.
     """
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[P, R]) -> Callable[P, R | Response]:
         @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             public = bool(public_when and current_app.config.get(public_when))
             if public and not current_user.is_authenticated:
                 return view(*args, **kwargs)
@@ -88,9 +91,10 @@ def require_role(role: Role, *, public_when: str | None = None) -> Callable[[F],
                 abort(403, f"This needs the {role.value} role; you are {current_user.role.value}.")
             return view(*args, **kwargs)
 
-        wrapped.required_role = role  # type: ignore[attr-defined]
-        wrapped.public_when = public_when  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        # Markers on the view, read by core/openapi.py and tests/test_roles.py.
+        wrapped.required_role = role  # type: ignore[attr-defined]  # a marker, see above
+        wrapped.public_when = public_when  # type: ignore[attr-defined]  # a marker, see above
+        return wrapped
 
     return decorator
 

@@ -97,7 +97,11 @@ def _new_session() -> Session:
 
 
 #: The session of the current app context: views, CLI commands and tests share one per context.
-session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_app_context_scope)
+#: scoped_session takes any factory (its docs say "usually, but not necessarily, a sessionmaker").
+session: scoped_session[Session] = scoped_session(
+    _new_session,  # type: ignore[arg-type]  # the stub asks for a sessionmaker; see above
+    scopefunc=_app_context_scope,
+)
 
 
 #: Seconds a SQLite write waits for the write lock before it gives up (then: 503, Retry-After).

@@ -25,7 +25,7 @@ def healthz() -> tuple[Response, int, dict[str, str]]:
             connection.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as exc:
         log.warning("health check: database unreachable (%s)", exc.__class__.__name__)
-        body = {"status": "unavailable", "database": "unreachable"}
+        body: dict[str, str | float] = {"status": "unavailable", "database": "unreachable"}
         return jsonify(body), 503, {**_NO_STORE, "Retry-After": "5"}
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     body = {"status": "ok", "database": engine.dialect.name, "database_ms": elapsed_ms}

@@ -55,7 +55,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLineFormatter())
-    handler.tracker_json = True  # type: ignore[attr-defined]
+    handler.tracker_json = True  # type: ignore[attr-defined]  # a marker: installed once, above
     root.addHandler(handler)
     root.setLevel(level)
 

@@ -46,11 +46,11 @@ def init_app(app: Flask) -> None:
     proxies = trusted_proxies(app)
     if proxies:
         # The prefix is not taken: the recipe's proxy does not set it, so a client could.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to add middleware
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
     else:
-        app.wsgi_app = DropForwardedHeaders(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = DropForwardedHeaders(app.wsgi_app)  # type: ignore[method-assign]  # as above
     app.before_request(refuse_large_body)
 
 

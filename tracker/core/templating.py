@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask, request, url_for
 
 from tracker.accounts.models import Role
+
+#: Keywords of url_for itself: a query argument with one of these names would change the link
+#: (`_method=POST` even made it fail to build), so links leave them out instead of passing them.
+_URL_FOR_KEYWORDS = frozenset({"_anchor", "_method", "_scheme", "_external"})
+
+
+def link_arguments(args: Mapping[str, str]) -> dict[str, Any]:
+    """Query arguments to carry over into a url_for link, without url_for's own keywords."""
+    return {name: value for name, value in args.items() if name not in _URL_FOR_KEYWORDS}
+
+
+def _current_url(args: Mapping[str, str]) -> str:
+    values = {**(request.view_args or {}), **link_arguments(args)}
+    return url_for(request.endpoint or "sources.index", **values)
 
 
 def page_url(page: int) -> str:
     """The current list page's URL with another page number, keeping every filter."""
     args = request.args.to_dict()
     args["page"] = str(page)
-    return url_for(request.endpoint or "sources.index", **(request.view_args or {}), **args)
+    return _current_url(args)
 
 
 def url_with(**changes: object) -> str:
@@ -23,7 +40,7 @@ def url_with(**changes: object) -> str:
             args.pop(name, None)
         else:
             args[name] = str(value)
-    return url_for(request.endpoint or "sources.index", **(request.view_args or {}), **args)
+    return _current_url(args)
 
 
 def init_app(app: Flask) -> None:

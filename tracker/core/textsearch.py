@@ -60,7 +60,7 @@ _FTS5_SHADOWS = ("data", "idx", "docsize", "config")
 
 class Strategy(enum.StrEnum):
     #: The trigram index finds the rows (SQLite), or lets the planner use it (PostgreSQL).
-    index = "index"
+    index = "index"  # type: ignore[assignment]  # hides str.index, never called on a strategy
     #: LIKE on every row the other conditions leave.
     scan = "scan"
 

@@ -25,7 +25,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import ScriptInfo
-from flask.typing import ResponseReturnValue
+from flask.wrappers import Response
 
 from tracker.core import db
 from tracker.core.errors import TrackerError
@@ -38,7 +38,7 @@ E = TypeVar("E", bound=TrackerError)
 class TrackerFlask(Flask):
     """Flask, committing each request's work when its handler has returned a response."""
 
-    def dispatch_request(self) -> ResponseReturnValue:  # type: ignore[override]  # a Response
+    def dispatch_request(self) -> Response:
         response = self.make_response(super().dispatch_request())
         db.session.commit()
         return response
@@ -119,7 +119,7 @@ def in_unit_of_work(callback: Callable[..., Any]) -> Callable[..., Any]:
             db.session.commit()
             return result
 
-    run.tracker_unit_of_work = True  # type: ignore[attr-defined]
+    run.tracker_unit_of_work = True  # type: ignore[attr-defined]  # a marker on the function
     return run
 
 

@@ -346,7 +346,7 @@ def _role_is(entity_id: int, said: bool) -> sa.ColumnElement[bool]:
     return sa.and_(ClaimEntity.entity_id == entity_id, role)
 
 
-def _in_role(entity_id: int, said: bool) -> sa.Select[tuple[int]]:
+def _in_role(entity_id: int, said: bool) -> sa.Select[int]:
     return sa.select(ClaimEntity.claim_id).where(_role_is(entity_id, said))
 
 
@@ -377,11 +377,16 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
     elif page == 1:
         total_groups = total_claims = 0
     else:  # past the last page: count apart
-        total_claims = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live))
-        total_groups = db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(sa.func.coalesce(Claim.question_id, 0)))).where(
-                live
+        total_claims = (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(live)) or 0
+        )
+        total_groups = (
+            db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(sa.func.coalesce(Claim.question_id, 0)))).where(
+                    live
+                )
             )
+            or 0
         )
     groups = [(qid, count) for qid, count, _, _ in rows]
     ids = [qid for qid, _ in groups if qid is not None]
@@ -400,7 +405,7 @@ def entity_role_claims(entity_id: int, *, said: bool, page: int = 1) -> RoleClai
             )
             .label("place")
         )
-        in_page = Claim.question_id.in_(ids) if ids else sa.false()
+        in_page: sa.ColumnElement[bool] = Claim.question_id.in_(ids) if ids else sa.false()
         if any(qid is None for qid, _ in groups):
             in_page = sa.or_(in_page, Claim.question_id.is_(None))
         # Found from the page's questions (their index), each checked for the entity's role:

@@ -97,7 +97,8 @@ def _propose_text(question: Question, claim: Claim) -> Proposal:
         )
     ).all()
     for answer_id, statement in rows:
-        held[answer_id].append(statement)
+        if answer_id is not None:  # always (the WHERE), but the row's type allows None
+            held[answer_id].append(statement)
     answers = list(db.session.scalars(sa.select(Answer).where(Answer.question_id == question.id)))
     best: tuple[float, Answer | None, str] = (0.0, None, "")
     for answer in answers:
@@ -107,9 +108,9 @@ def _propose_text(question: Question, claim: Claim) -> Proposal:
         if scores[top] > best[0]:
             why = "its phrase" if top == 0 else "a claim that gives it"
             best = (scores[top], answer, why)
-    score, answer, why = best
-    if answer is not None and score >= SAME_ANSWER:
-        return Proposal(answer.text, answer.key, f"{score:.0%} alike to {why}")
+    score, closest, why = best
+    if closest is not None and score >= SAME_ANSWER:
+        return Proposal(closest.text, closest.key, f"{score:.0%} alike to {why}")
     text = _phrase(claim.statement)
     return Proposal(text, search_key(text), NEW_ANSWER)
 
@@ -295,7 +296,8 @@ def confirm_answer(claim_id: int, *, version: int | None, actor: User | None) ->
     _apply(claim, claim.answer_id, confirmed=True, basis=claim.answer_basis)
     db.session.flush()
     _record(claim, before, actor, "proposed answer confirmed")
-    disputes.detect(claim.question_id)  # type: ignore[arg-type]
+    if claim.question_id is not None:  # always: an answer belongs to the claim's question
+        disputes.detect(claim.question_id)
     return claim
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
@@ -17,6 +17,7 @@ from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
 from tracker.core.openapi import nullable, page_of, string
 from tracker.core.pagination import check_page_args
+from tracker.core.templating import link_arguments
 from tracker.questions import answers, disputes, grouping, rulings, suggestions
 from tracker.questions import matrix as who_said_what
 from tracker.questions import services as questions
@@ -70,7 +71,7 @@ _RULING_FIELDS: dict[str, Any] = {
     "decided_by": nullable({"type": "string"}),
     "decided_at": {"type": "string", "format": "date-time"},
 }
-_SUGGESTION = {
+_SUGGESTION: dict[str, Any] = {
     "type": "object",
     "properties": {
         "type": {"type": "string", "enum": ["question", "claim"]},
@@ -423,7 +424,7 @@ OPENAPI_COMPONENTS: dict[str, Any] = {
 }
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int]:
     """A whole number in JSON; ``true`` is not one, though Python's bool is an int."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -661,7 +662,8 @@ def disputes_index() -> Response:
             "per_page": per_page,
             "next_cursor": cursor,
             "next": url_for(
-                "questions_api.disputes_index", **{**request.args.to_dict(), "after": cursor}
+                "questions_api.disputes_index",
+                **{**link_arguments(request.args.to_dict()), "after": cursor},
             )
             if cursor
             else None,
@@ -1085,7 +1087,9 @@ def matrix_cells() -> Response:
             },
             "per_page": per_page,
             "next_cursor": cursor,
-            "next": url_for("questions_api.matrix_cells", **{**args.to_dict(), "after": cursor})
+            "next": url_for(
+                "questions_api.matrix_cells", **{**link_arguments(args.to_dict()), "after": cursor}
+            )
             if cursor
             else None,
         }

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from wcwidth import wcswidth, wcwidth
 
 from tracker.claims import values
+from tracker.claims.models import Claim
 from tracker.core import db
 from tracker.questions import answers, disputes
 from tracker.questions.models import ConflictState
@@ -91,7 +92,7 @@ def disputes_command(recompute: bool, include_decided: bool) -> None:
     )
 
 
-def _side(claim, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _side(claim: Claim, width: int) -> list[str]:
     shown = values.display(claim)
     value = f" = {shown}" if shown else ""
     lines = [

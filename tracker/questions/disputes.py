@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -34,6 +35,8 @@ from tracker.sources.models import Source
 from tracker.text.values import Relation, compare, describe
 
 OPPOSITE_VERDICTS = {ClaimStatus.verified, ClaimStatus.false}
+
+Ts = TypeVarTuple("Ts")
 
 
 def _found_between(
@@ -96,7 +99,7 @@ class _Context:
 def _context(question_ids: list[int] | None) -> _Context:
     """Kinds, answers and rulings of some questions (None: all), in three queries."""
 
-    def scoped(stmt, column):  # type: ignore[no-untyped-def]
+    def scoped(stmt: sa.Select[*Ts], column: sa.SQLColumnExpression[int]) -> sa.Select[*Ts]:
         return stmt if question_ids is None else stmt.where(column.in_(question_ids))
 
     kinds = dict(
@@ -197,8 +200,8 @@ def _detect_group(
 def _apply_ruling(row: Contradiction, a: Claim, b: Claim, context: _Context) -> None:
     """A ruling on the two claims' answers decides the pair; without one it is open again
     (unless it was decided on its own before answers existed)."""
-    pair = tuple(sorted((a.answer_id, b.answer_id)))  # type: ignore[type-var]
-    ruling = context.rulings.get(pair)
+    x, y = a.answer_id, b.answer_id
+    ruling = None if x is None or y is None else context.rulings.get((min(x, y), max(x, y)))
     if ruling is None:
         if row.ruling_id is not None:
             _set(
@@ -265,14 +268,15 @@ def _detect_all() -> int:
         .options(selectinload(Claim.evidence))
         .order_by(Claim.question_id, Claim.id)
     ):
-        claims[claim.question_id].append(claim)  # type: ignore[index]
+        claims[claim.question_id].append(claim)  # type: ignore[index]  # not None: WHERE above
     question_of = {c.id: qid for qid, members in claims.items() for c in members}
     stored: dict[int, list[Contradiction]] = defaultdict(list)
     for row in db.session.scalars(sa.select(Contradiction)):
         # A pair whose claims are now in one question is that question's, wherever it was.
         now = question_of.get(row.claim_a_id)
-        same = now is not None and now == question_of.get(row.claim_b_id)
-        stored[now if same else row.question_id].append(row)  # type: ignore[index]
+        if now is None or now != question_of.get(row.claim_b_id):
+            now = row.question_id
+        stored[now].append(row)
     context = _context(None)
     total = sum(
         len(
@@ -543,13 +547,13 @@ def _contradictions_where(
     return where
 
 
-def _evidence_for(stance: Stance) -> sa.Select[tuple[int]]:
+def _evidence_for(stance: Stance) -> sa.Select[int]:
     return sa.select(Evidence.claim_id).where(
         Evidence.stance == stance, Evidence.is_deleted.is_(False)
     )
 
 
-def _disputed_claims(filters: DisputeFilter) -> sa.Select[tuple[Claim]]:
+def _disputed_claims(filters: DisputeFilter) -> sa.Select[Claim]:
     """Live claims disputed by status, or by evidence both supporting and refuting them.
 
     Asked as a set of ids (the status index, and the evidence that is both ways) rather than
@@ -569,7 +573,9 @@ def _disputed_claims(filters: DisputeFilter) -> sa.Select[tuple[Claim]]:
     return stmt
 
 
-def _after(key: sa.ColumnElement[int], id_: sa.ColumnElement[int], rank: int, cursor: Cursor):  # type: ignore[no-untyped-def]
+def _after(
+    key: sa.SQLColumnExpression[int], id_: sa.SQLColumnExpression[int], rank: int, cursor: Cursor
+) -> sa.ColumnElement[bool]:
     """The keyset condition for one kind of card (all of one rank) after `cursor`."""
     if rank > cursor.rank:
         return key >= cursor.question_key

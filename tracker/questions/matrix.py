@@ -178,7 +178,7 @@ def _live_claims(filters: MatrixFilter | None) -> list[sa.ColumnElement[bool]]:
     return found
 
 
-def _open_contradictions() -> sa.Select[tuple[int]]:
+def _open_contradictions() -> sa.Select[int]:
     return sa.select(Contradiction.question_id).where(
         Contradiction.is_current.is_(True), Contradiction.state == ConflictState.open
     )
@@ -195,18 +195,20 @@ def _question_terms(filters: MatrixFilter) -> list[sa.ColumnElement[bool]]:
     return found
 
 
-def _rows(filters: MatrixFilter | None) -> sa.Select[tuple[Question]]:
+def _rows(filters: MatrixFilter | None) -> sa.Select[Question]:
     """The questions that are rows: answered by a live claim (of the chosen sources)."""
     if filters is not None and filters.source_ids:
         # From the chosen sources' claims (their index), not a probe for every question.
-        answered = Question.id.in_(sa.select(Claim.question_id).where(*_live_claims(filters)))
+        answered: sa.ColumnElement[bool] = Question.id.in_(
+            sa.select(Claim.question_id).where(*_live_claims(filters))
+        )
     else:
         answered = sa.exists().where(Claim.question_id == Question.id, _live())
     stmt = sa.select(Question).where(answered)
     return stmt.where(*_question_terms(filters)) if filters is not None else stmt
 
 
-def _columns(filters: MatrixFilter | None) -> sa.Select[tuple[Source]]:
+def _columns(filters: MatrixFilter | None) -> sa.Select[Source]:
     """The sources that are columns: one of their live claims answers a (matching) question."""
     if filters is not None and filters.narrows_questions:
         # From the matching questions' claims, not a probe for every source.
@@ -219,7 +221,7 @@ def _columns(filters: MatrixFilter | None) -> sa.Select[tuple[Source]]:
     return sa.select(Source).where(sa.exists().where(*answered, *_live_claims(filters)))
 
 
-def _count(stmt: sa.Select[tuple[object]]) -> int:
+def _count(stmt: sa.Select[object]) -> int:
     return (
         db.session.scalar(
             stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)
@@ -352,7 +354,7 @@ def _keyset_page(
     )
 
 
-def _row_sources(filters: MatrixFilter, question_ids: list[int]) -> sa.Select[tuple[Source]]:
+def _row_sources(filters: MatrixFilter, question_ids: list[int]) -> sa.Select[Source]:
     """The sources (chosen by the filter) that answer these questions: a page's columns."""
     answering = sa.select(Claim.source_id).where(
         Claim.question_id.in_(question_ids), *_live_claims(filters)

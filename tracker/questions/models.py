@@ -22,9 +22,9 @@ class AnswerKind(enum.StrEnum):
     money = "money"
     percent = "percent"
     date = "date"
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # hides str.count, never called on a kind
     duration = "duration"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # hides str.title, never called on a kind
     text = "text"
     yes_no = "yes_no"
 

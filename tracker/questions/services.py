@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -116,8 +115,9 @@ def assign_question(
         reason=reason,
     )
     db.session.flush()
-    for affected in {before, question_id} - {None}:
-        disputes.detect(affected)  # type: ignore[arg-type]
+    for affected in {before, question_id}:
+        if affected is not None:
+            disputes.detect(affected)
     return claim
 
 
@@ -154,14 +154,6 @@ def set_value(claim_id: int, text: str | None, *, version: int | None, actor: Us
     return claim
 
 
-@dataclass(frozen=True)
-class QuestionSummary:
-    question: Question
-    claim_count: int
-    source_count: int
-    open_disputes: int
-
-
 def list_questions(page: int = 1, per_page: int = 50, q: str | None = None) -> Page[Question]:
     stmt = sa.select(Question).order_by(Question.text, Question.id)
     if q and q.strip():
@@ -183,7 +175,7 @@ def question_counts(question_ids: list[int]) -> dict[int, tuple[int, int]]:
         )
         .group_by(Claim.question_id)
     ).all()
-    return {qid: (claims, sources) for qid, claims, sources in rows}
+    return {qid: (claims, sources) for qid, claims, sources in rows if qid is not None}
 
 
 def question_claims(question_id: int) -> list[Claim]:

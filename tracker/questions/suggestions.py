@@ -11,6 +11,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -81,13 +82,15 @@ class Suggestions:
     new_question_first: bool = False
 
 
+Ts = TypeVarTuple("Ts")
+
 #: SQLite allows at most 500 SELECTs in one compound SELECT; stay well below.
 UNION_PARTS = 200
 
 
-def _capped_union(parts: list[sa.Select[tuple[int, object]]]) -> list[sa.Row[tuple[int, object]]]:
+def _capped_union(parts: list[sa.Select[*Ts]]) -> list[sa.Row[*Ts]]:
     """Run several LIMITed selects as few queries (each part stops early on its index)."""
-    rows: list[sa.Row[tuple[int, object]]] = []
+    rows: list[sa.Row[*Ts]] = []
     for i in range(0, len(parts), UNION_PARTS):
         chunk = [sa.select(*part.subquery().c) for part in parts[i : i + UNION_PARTS]]
         rows += db.session.execute(sa.union_all(*chunk)).all()
@@ -122,7 +125,8 @@ def _rejected(claim_id: int) -> tuple[set[int], set[int]]:
         )
     ).all()
     questions_ = {q for c, q, _ in rows if q is not None and c == claim_id}
-    claims_ = {o if c == claim_id else c for c, q, o in rows if q is None}
+    # A decision names a question or another claim (CHECK one_target): o is set when q is not.
+    claims_ = {o if c == claim_id else c for c, q, o in rows if o is not None}
     return questions_, claims_
 
 
@@ -152,7 +156,7 @@ def _questions_by_words(statement: str) -> list[Question]:
         sa.select(Question.id).where(Question.search_text.contains(word, autoescape=True)).limit(50)
         for word in words
     ]
-    ids = {row[0] for row in _capped_union(parts)}  # type: ignore[arg-type]
+    ids = {row[0] for row in _capped_union(parts)}
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Question).where(Question.id.in_(ids))))
@@ -222,8 +226,8 @@ def _rank_questions(
         kind = question.answer_kind
         score = question_score(text_fit, entity_fit, kind, value_kinds)
         reasons = []
-        if qid in best_claim:
-            reasons += [*best_claim[qid].reasons, f"claim #{best_claim[qid].claim.id} answers it"]  # type: ignore[union-attr]
+        if qid in best_claim and (answering := best_claim[qid].claim) is not None:
+            reasons += [*best_claim[qid].reasons, f"claim #{answering.id} answers it"]
         where = max(range(len(texts)), key=lambda i: fits[i])
         what = (
             "the question"
@@ -259,7 +263,7 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
     rare = {e for e, n in frequencies.items() if n < COMMON_ENTITY}
 
     shared_entities: dict[int, set[int]] = defaultdict(set)
-    for other, entity_id in _capped_union(
+    for other_id, entity_id in _capped_union(
         [
             sa.select(ClaimEntity.claim_id, ClaimEntity.entity_id)
             .where(ClaimEntity.entity_id == entity_id, ClaimEntity.claim_id != claim.id)
@@ -268,9 +272,9 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
             for entity_id in sorted(rare)
         ]
     ):
-        shared_entities[other].add(entity_id)  # type: ignore[arg-type]
+        shared_entities[other_id].add(entity_id)
     shared_values: dict[int, set[str]] = defaultdict(set)
-    for other, key in _capped_union(
+    for other_id, key in _capped_union(
         [
             sa.select(ClaimValue.claim_id, ClaimValue.key)
             .where(ClaimValue.key == key, ClaimValue.claim_id != claim.id)
@@ -279,7 +283,7 @@ def suggest(claim_id: int, limit: int = 5) -> Suggestions:
             for key in sorted(value_keys)
         ]
     ):
-        shared_values[other].add(key)  # type: ignore[arg-type]
+        shared_values[other_id].add(key)
 
     candidate_ids = set(shared_entities) | set(shared_values)
     rejected_questions, rejected_claims = _rejected(claim.id)

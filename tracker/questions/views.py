@@ -53,7 +53,7 @@ def _chosen_id(value: str | None, problem: str) -> int | None:
     return int(value)
 
 
-def _run(action, success: str, back: str) -> Response:  # type: ignore[no-untyped-def]
+def _run(action: Callable[[], object], success: str, back: str) -> Response:
     """Run one service call, commit, flash; on a user error roll back and say why."""
     with attempt() as outcome:
         action()

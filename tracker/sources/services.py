@@ -342,7 +342,7 @@ def search_sentences(query: str, page: int = 1, per_page: int = 50) -> Page[Sent
         sa.select(Sentence)
         .where(match.condition)
         .options(selectinload(Sentence.source).load_only(Source.id, Source.title, Source.language))
-        .order_by(*match.order_by(Sentence.source_id.desc(), Sentence.index))
+        .order_by(*match.order_by(Sentence.source_id.desc(), Sentence.index.asc()))
     )
     return paginate(stmt, page, per_page)
 

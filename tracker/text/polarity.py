@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from tracker.text.script import to_simplified
 
@@ -71,6 +72,16 @@ class _Pattern:
     carries: bool = False  # negation that, ending its clause, scopes over the next clause
 
 
+class _PatternOptions(TypedDict, total=False):
+    """The keyword fields of `_Pattern`, so `_patterns` passes them on typed."""
+
+    sign: int
+    weight: float
+    anywhere: bool
+    concord: str | None
+    carries: bool
+
+
 _LATIN = ("en", "de", "pt")
 
 
@@ -81,9 +92,11 @@ def _rx(lang: str, alternatives: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
-def _patterns(lang: str, alternatives: Iterable[str], **options: object) -> list[_Pattern]:
+def _patterns(
+    lang: str, alternatives: Iterable[str], **options: Unpack[_PatternOptions]
+) -> list[_Pattern]:
     regex = _rx(lang, "|".join(alternatives))
-    return [_Pattern(regex, **options)]  # type: ignore[arg-type]
+    return [_Pattern(regex, **options)]
 
 
 @dataclass(frozen=True)

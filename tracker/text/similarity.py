@@ -184,6 +184,8 @@ class SemanticModel:
                 if self._model is None and self.unavailable_because is None:
                     try:
                         module = importlib.import_module(self.package)
+                        if module.__file__ is None:  # a namespace package: no files to load
+                            raise ImportError(f"{self.package} has no files", name=self.package)
                         # The tokenizer config and weights are inside the package: point the
                         # cache there and forbid downloads, or load() tries the network.
                         self._model = module.WordLlama.load(

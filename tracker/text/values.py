@@ -51,9 +51,9 @@ class ValueKind(enum.StrEnum):
     money = "money"  # unit: ISO currency code
     percent = "percent"  # unit: "%" (or "pp" for percentage points)
     date = "date"  # unit: "date"; low/high: Decimal(YYYYMMDD)
-    count = "count"  # unit: ""
+    count = "count"  # type: ignore[assignment]  # hides str.count (not used on kinds); unit: ""
     duration = "duration"  # unit: year, month, week, day, hour, minute; "until": an end date
-    title = "title"  # unit: ""; label: normalised English key
+    title = "title"  # type: ignore[assignment]  # hides str.title; label: normalised English key
 
 
 @dataclass(frozen=True, slots=True)
@@ -749,14 +749,16 @@ def _zh_quantity(scan: _Scan, m: re.Match[str]) -> None:
         return
     if preceding in ("第", "每", "同", "唯", "初", "之", "周", "週"):
         return  # ordinals, 每一天, 同一天, 唯一, 之一
+    low: Decimal | None
+    high: Decimal | None
     if m.group("teens") is not None:
         base = _zh_number(m.group("teens"))
         if base is None:
             return
         low, high, approximate = base + 1, base + 9, True
     elif m.group("some"):
-        unit = Decimal(10) ** _ZH_DIGIT_VALUES[m.group("unit")]
-        low, high, approximate = unit, unit * 10 - 1, True
+        magnitude = Decimal(10) ** _ZH_DIGIT_VALUES[m.group("unit")]
+        low, high, approximate = magnitude, magnitude * 10 - 1, True
     elif m.group("upper"):
         low, high, approximate = Decimal(10) ** _ZH_DIGIT_VALUES[m.group("upper")], None, True
     elif m.group("more"):
@@ -1114,12 +1116,13 @@ def _relative_date(
 ) -> None:
     """Add the date: resolved with the publication date, else with year 0000 (or no bounds)."""
     year = scan.reference.year + offset if scan.reference else 0
+    bounds: tuple[Decimal | None, Decimal | None, str] | None
     if year or month:
         bounds = _date_bounds(year, month, day, part)
     elif part:
         # Only a part of an unknown year: the months of that part, in year 0000.
-        low, high, label = _date_bounds(2000, 0, 0, part) or (Decimal(0), Decimal(0), "")
-        bounds = low - 20000000, high - 20000000, label
+        first, last, label = _date_bounds(2000, 0, 0, part) or (Decimal(0), Decimal(0), "")
+        bounds = first - 20000000, last - 20000000, label
     else:
         bounds = None, None, "year"  # "last year" unresolved: nothing to compare by
     if bounds is None:
@@ -1587,8 +1590,9 @@ def _written_quantum(text: str, number: Decimal) -> Decimal:
         if written:
             ratio = number / written
             power = _trailing_zero_power(ratio)
-            if ratio == Decimal(10) ** power:
-                return Decimal(1).scaleb(written.as_tuple().exponent + power)  # type: ignore[operator]
+            exponent = written.as_tuple().exponent  # an int: `written` is finite
+            if ratio == Decimal(10) ** power and isinstance(exponent, int):
+                return Decimal(1).scaleb(exponent + power)
     # Words and Chinese numerals: `eine Milliarde`, `一千萬` are as precise as their zeros.
     return Decimal(1).scaleb(_trailing_zero_power(number))
 
@@ -1617,7 +1621,9 @@ def _compare_dates(a: Value, b: Value) -> Relation:
     return Relation.different
 
 
-def _without_year(low: Decimal | None, high: Decimal | None) -> tuple[Decimal | None, ...]:
+def _without_year(
+    low: Decimal | None, high: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
     if low is None or high is None or low // 10000 != high // 10000:
         return (None, None)  # spans years: any month and day
     return (low % 10000, high % 10000)
@@ -1668,12 +1674,10 @@ def describe(value: Value) -> str:
             return _number(x)
 
     low, high = value.low, value.high
-    if low is None and high is None:
-        return value.text
-    if high is None:
-        return f"{'>' if value.approximate else '≥'} {one(low)}"  # type: ignore[arg-type]
     if low is None:
-        return f"{'<' if value.approximate else '≤'} {one(high)}"
+        return value.text if high is None else f"{'<' if value.approximate else '≤'} {one(high)}"
+    if high is None:
+        return f"{'>' if value.approximate else '≥'} {one(low)}"
     if low == high:
         return f"{'≈' if value.approximate else ''}{one(low)}"
     if value.kind is ValueKind.duration:
