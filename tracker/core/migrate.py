@@ -7,7 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from tracker.core.paths import ALEMBIC_INI, MIGRATIONS_DIR
+from tracker.core.paths import ALEMBIC_INI
+from tracker.core.paths import MIGRATIONS_DIR as MIGRATIONS_DIR  # still importable from here
 from tracker.core.paths import PROJECT_ROOT as PROJECT_ROOT  # still importable from here
 
 

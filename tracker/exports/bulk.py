@@ -133,7 +133,8 @@ def _int(data: dict[str, Any], name: str) -> int | None:
 
 
 def _source(data: dict[str, Any]) -> Source:
-    nested = data.get("source") if isinstance(data.get("source"), dict) else {}
+    given = data.get("source")
+    nested: dict[str, Any] = given if isinstance(given, dict) else {}
     source_id = _int(data, "source_id") or _int(nested, "id")
     if source_id is not None:
         source = db.session.get(Source, source_id)

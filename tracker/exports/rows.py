@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -75,8 +76,8 @@ class ClaimRow:
     suffix: str = ""
 
 
-def _columns(with_context: bool) -> list[sa.ColumnElement[object]]:
-    columns: list[sa.ColumnElement[object]] = [
+def _columns(with_context: bool) -> list[sa.SQLColumnExpression[Any]]:
+    columns: list[sa.SQLColumnExpression[Any]] = [
         Claim.id,
         Claim.statement,
         Claim.quote,
@@ -134,7 +135,7 @@ def iter_claim_rows(
 
 def _select(
     filters: ClaimFilter, statuses: frozenset[ClaimStatus] | None, with_context: bool
-) -> sa.Select[tuple[object, ...]]:
+) -> sa.Select[*tuple[Any, ...]]:
     stmt = (
         filtered(filters)
         .with_only_columns(*_columns(with_context))
@@ -156,7 +157,7 @@ def claim_row(claim_id: int) -> ClaimRow | None:
     return rows[0] if rows else None
 
 
-def _row(r: sa.Row[tuple[object, ...]], with_context: bool) -> ClaimRow:
+def _row(r: sa.Row[*tuple[Any, ...]], with_context: bool) -> ClaimRow:
     # Positional, in the order of _columns: a mapping lookup per field costs more than the SQL.
     (
         id_,
@@ -212,7 +213,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
     ids = list(by_id)
     lo, hi = min(ids), max(ids)
 
-    def of_batch(column: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    def of_batch(column: sa.SQLColumnExpression[int | None]) -> sa.ColumnElement[bool]:
         # A batch is a run of ids: a range scan on the index beats a long IN list (PostgreSQL
         # took 9 ms a batch for the evidence with IN); rows of claims outside it are skipped.
         return column.between(lo, hi) if hi - lo < 4 * len(ids) else column.in_(ids)
@@ -238,7 +239,7 @@ def _add_details(rows: list[ClaimRow]) -> None:
             )
     # The status was set by the newest entry that changed it, or by the creation.
     verdicts: dict[int, tuple[str | None, str | None, datetime]] = {}
-    for claim_id, username, display_name, at in db.session.connection().execute(
+    for audited_id, username, display_name, at in db.session.connection().execute(
         sa.select(AuditEntry.claim_id, User.username, User.display_name, AuditEntry.at)
         .outerjoin(User, AuditEntry.actor_id == User.id)
         .where(
@@ -248,20 +249,21 @@ def _add_details(rows: list[ClaimRow]) -> None:
         )
         .order_by(AuditEntry.claim_id, AuditEntry.id)
     ):
-        verdicts[claim_id] = (username, display_name, at)
-    for claim_id, (username, display_name, at) in verdicts.items():
+        if audited_id is not None:
+            verdicts[audited_id] = (username, display_name, at)
+    for claim_id, (reviewer, reviewer_display_name, at) in verdicts.items():
         if claim_id in by_id:
             row = by_id[claim_id]
-            row.reviewer, row.reviewer_display_name = username, display_name
+            row.reviewer, row.reviewer_display_name = reviewer, reviewer_display_name
             # A claim unreviewed or in review has no verdict, so no verdict date.
             row.verdict_at = at if row.status.is_verdict else None
     speakers: dict[int, tuple[str, str]] = {}
-    for claim_id, name, kind in db.session.connection().execute(
+    for claim_id, name, entity_kind in db.session.connection().execute(
         sa.select(ClaimEntity.claim_id, Entity.name, Entity.kind)
         .join(Entity, ClaimEntity.entity_id == Entity.id)
         .where(of_batch(ClaimEntity.claim_id), ClaimEntity.role == EntityRole.speaker)
     ):
-        speakers[claim_id] = (name, kind.value)
+        speakers[claim_id] = (name, entity_kind.value)
     for claim_id, (name, kind) in speakers.items():
         if claim_id in by_id:
             by_id[claim_id].speaker_name, by_id[claim_id].speaker_kind = name, kind
