@@ -54,7 +54,8 @@ def _chosen_id(value: str | None, problem: str) -> int | None:
 
 
 def _run(action: Callable[[], object], success: str, back: str) -> Response:
-    """Run one service call, commit, flash; on a user error roll back and say why."""
+    """Run one service call in an attempt and flash; on a user error its writes are undone and
+    the message says why (the request's unit of work commits the rest)."""
     with attempt() as outcome:
         action()
     if (exc := outcome.error) is not None:
