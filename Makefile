@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # CJK fonts so Chinese renders in screenshots, nginx for the TLS reverse-proxy deployment test.
 TEST_DEBS := chromium postgresql fonts-noto-cjk nginx
 
-.PHONY: run install test test-deps lint bench clean
+.PHONY: run install test test-security test-deps lint bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -56,6 +56,10 @@ test-deps:
 # The static checks first (lint), then the suite.
 test: $(VENV)/.installed-test test-deps lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The security tests with the whole naughty-strings corpus (make test runs a subset of it).
+test-security: $(VENV)/.installed-test test-deps
+	SECURITY_CORPUS=full $(BIN)/pytest -q tests/security tests/test_roles.py $(PYTEST_ARGS)
 
 # ruff (lint and format), the import contracts, and mypy over tracker/ ([tool.mypy]); a
 # `type: ignore` must say why on its line, after its error code.

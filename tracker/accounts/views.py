@@ -31,6 +31,7 @@ from tracker.accounts.models import Role
 from tracker.core.auth import is_token_request, require_role
 from tracker.core.db import utcnow
 from tracker.core.errors import TrackerError
+from tracker.core.forms import form_problems
 from tracker.core.redirects import safe_next
 from tracker.core.unit_of_work import attempt
 
@@ -143,18 +144,21 @@ def users() -> str | Response | tuple[str, int]:
 @require_role(Role.admin)
 def update_user(user_id: int) -> Response:
     form = UserRoleForm(prefix=f"u{user_id}")
-    if form.validate_on_submit():
-        with attempt() as outcome:
-            user = services.update_user(
-                user_id, role=form.role.data, is_active=form.is_active.data, actor=current_user
-            )
-        if (exc := outcome.error) is not None:
-            flash(exc.message, "danger")
-        else:
-            flash(
-                f"{user.username} is now {user.role.value}{'' if user.is_active else ' (locked)'}.",
-                "success",
-            )
+    if not form.validate_on_submit():
+        # Not a role the list offers: say so rather than go back as if it were saved.
+        flash(form_problems(form) or "Choose a role from the list.", "danger")
+        return redirect(url_for("accounts.users"))
+    with attempt() as outcome:
+        user = services.update_user(
+            user_id, role=form.role.data, is_active=form.is_active.data, actor=current_user
+        )
+    if (exc := outcome.error) is not None:
+        flash(exc.message, "danger")
+    else:
+        flash(
+            f"{user.username} is now {user.role.value}{'' if user.is_active else ' (locked)'}.",
+            "success",
+        )
     return redirect(url_for("accounts.users"))
 
 

@@ -14,7 +14,7 @@ from tracker.audit.models import AuditAction, AuditEntry
 from tracker.claims import queue, services, values
 from tracker.claims.models import Claim, ClaimStatus, Evidence, Stance
 from tracker.core import db
-from tracker.core.api import int_arg, json_body, page_json
+from tracker.core.api import int_arg, json_body, page_json, text_arg
 from tracker.core.auth import require_role
 from tracker.core.errors import InvalidInput
 from tracker.core.openapi import nullable, page_of, string
@@ -530,9 +530,7 @@ def delete(claim_id: int) -> tuple[str, int]:
     version = int_arg("version")
     if version is None:
         raise InvalidInput("Send ?version= of the claim you delete.", {"version": "required"})
-    services.delete_claim(
-        claim_id, version=version, actor=current_user, note=request.args.get("note")
-    )
+    services.delete_claim(claim_id, version=version, actor=current_user, note=text_arg("note"))
     return "", 204
 
 

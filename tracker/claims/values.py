@@ -171,7 +171,9 @@ def answer_key(fields: Mapping[str, Any]) -> str:
 
 
 def find_or_add_answer(question_id: int, text: str, key: str) -> Answer:
-    """The question's answer with this key, added when no claim gave it before."""
+    """The question's answer with this key, added when no claim gave it before. Text and key
+    are cut to their columns' 300 characters: a key can fold longer than its text (ß is ss)."""
+    key = key[:300]
     # Added by another claim's save at the same moment: that is the answer, shared.
     return unique.find_or_insert(
         lambda: db.session.scalar(

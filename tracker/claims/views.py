@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -125,11 +126,17 @@ def _span_from_form(source: Any, form: ClaimForm) -> tuple[int, int]:
     start, end = form.start.data or 0, form.end.data or 0
     services.check_span(source, start, end)
     quote = (form.quote.data or "").replace("\r\n", "\n")
-    if quote == source.text[start:end]:
+    # A browser shows CR LF, CR and LF alike and sends each as CR LF: a quote of a source
+    # stored with CR LF (an uploaded file) comes back with LF.
+    if _one_kind_of_break(quote) == _one_kind_of_break(source.text[start:end]):
         return start, end
     trimmed = quote.strip()
     found = services.locate_quote(source, trimmed, within=(start, end))
     return found, found + len(trimmed)
+
+
+def _one_kind_of_break(text: str) -> str:
+    return re.sub(r"\r\n?", "\n", text)
 
 
 # --- the claim page -------------------------------------------------------------------------

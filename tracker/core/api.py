@@ -15,7 +15,13 @@ from tracker.core.auth import is_token_request
 from tracker.core.db import MAX_INTEGER
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.pagination import Page
-from tracker.text.cleaning import UNSTORABLE, UnstorableText, clean_tree, is_storable
+from tracker.text.cleaning import (
+    UNSTORABLE,
+    UnstorableText,
+    clean_input,
+    clean_tree,
+    is_storable,
+)
 
 csrf = CSRFProtect()
 
@@ -71,6 +77,12 @@ def int_arg(name: str) -> int | None:
     if not _WHOLE_NUMBER.fullmatch(value) or int(value) > MAX_INTEGER:
         raise InvalidInput(f"{name} must be a whole number.", {name: "invalid"})
     return int(value)
+
+
+def text_arg(name: str) -> str | None:
+    """Text from the query string under the input rule: None when absent or blank (only
+    invisible characters). Unstorable text was refused before the view (`_check_query`)."""
+    return clean_input(request.args.get(name, "")) or None
 
 
 def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -38,27 +38,37 @@ def _require_reviewer(actor: User | None) -> None:
         raise NotAllowed("Adding people and organisations needs the reviewer role.")
 
 
-def _check_alias(name: str, entity: Entity | None = None) -> str:
+def _check_alias(name: str, entity: Entity | None = None, field: str = "alias") -> str:
+    """`name` with single spaces; `field` is what an error calls it.
+
+    :raises InvalidInput: an empty or too long name.
+    :raises Duplicate: the name means another entity already.
+    """
     name = re.sub(r"\s+", " ", name).strip()
     if not name:
-        raise InvalidInput("A name is empty.", {"alias": "empty"})
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"A name has at most {MAX_NAME} characters.", {"alias": "too long"})
+        raise InvalidInput("A name is empty.", {field: "empty"})
+    # Names are compared folded, and a name can fold longer than it is written (ß is ss):
+    # both must fit the columns.
+    if len(name) > MAX_NAME or len(alias_key(name)) > MAX_NAME:
+        raise InvalidInput(
+            f"A name has at most {MAX_NAME} characters (counting ß as ss, as names are compared).",
+            {field: "too long"},
+        )
     owner = db.session.scalar(
         sa.select(EntityAlias).where(EntityAlias.alias_key == alias_key(name))
     )
     if owner is not None and (entity is None or owner.entity_id != entity.id):
-        raise _taken(name, owner.entity_id)
+        raise _taken(name, owner.entity_id, field)
     return name
 
 
-def _taken(name: str, entity_id: int) -> Duplicate:
+def _taken(name: str, entity_id: int, field: str = "alias") -> Duplicate:
     owner = db.session.get(Entity, entity_id)
     return Duplicate(
         f"“{name}” already names {owner.name if owner else f'#{entity_id}'}; "
         "a name can mean only one entity.",
         entity_id,
-        {"alias": "taken"},
+        {field: "taken"},
     )
 
 
@@ -89,15 +99,15 @@ def create_entity(
         kind = EntityKind(kind)
     except ValueError:
         raise InvalidInput("The kind is person or organisation.", {"kind": "invalid"}) from None
-    name = _check_alias(name)
+    name = _check_alias(name, field="name")
     entity = Entity(name=name, kind=kind)
     keys: set[str] = set()
 
     def add() -> None:
         db.session.add(entity)
         db.session.flush()
-        for alias in [name, *aliases]:
-            clean = _check_alias(alias, entity)
+        for i, alias in enumerate([name, *aliases]):
+            clean = _check_alias(alias, entity, "name" if i == 0 else "aliases")
             if alias_key(clean) not in keys:
                 keys.add(alias_key(clean))
                 db.session.add(
@@ -114,7 +124,10 @@ def create_entity(
         owner.append(found[0])
         return found[1]
 
-    unique.insert_or_refuse(add, find_existing, lambda entity_id: _taken(owner[-1], entity_id))
+    def taken(entity_id: int) -> Duplicate:
+        return _taken(owner[-1], entity_id, "name" if owner[-1] == name else "aliases")
+
+    unique.insert_or_refuse(add, find_existing, taken)
     audit.record(
         actor,
         "entity",

@@ -48,7 +48,9 @@ def create() -> Response | tuple[str, int]:
                 actor=current_user,
             )
         if (exc := outcome.error) is not None:
-            form.name.errors = [*form.name.errors, exc.message]
+            # On the field it is about: a name, or one of the other names.
+            target = form.aliases if "aliases" in exc.fields else form.name
+            target.errors = [*target.errors, exc.message]
         else:
             flash(f"Added {entity.name}.", "success")
             return redirect(url_for("entities.detail", entity_id=entity.id))

@@ -1,6 +1,6 @@
 """schema.org ClaimReview for a checked claim, following Google's fact-check guidelines.
 
-Required by Google: ``claimReviewed`` (kept under 75 characters, as Google advises, the full
+Required by Google: ``claimReviewed`` (at most 75 characters, as Google advises, the full
 statement in ``itemReviewed.description``), ``reviewRating`` with ``alternateName`` (and
 ``name``), ``url``; recommended and given here: ``author`` (the reviewing organisation),
 ``datePublished``, ``itemReviewed`` (a ``Claim`` with its ``author`` where we know who made it,
@@ -19,7 +19,7 @@ from tracker.claims.models import ClaimStatus
 from tracker.exports.rows import ClaimRow
 
 BEST, WORST = 5, 1
-#: Google's guideline for ``claimReviewed``: under 75 characters, so it does not wrap on a phone.
+#: Google's guideline for ``claimReviewed``: at most 75 characters, so it does not wrap on a phone.
 SHORT_CLAIM = 75
 ELLIPSIS = "…"
 #: Speakers that mean the article itself says it.

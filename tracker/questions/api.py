@@ -880,19 +880,30 @@ def put_answer(claim_id: int) -> Response:
     if confirm is not None and not isinstance(confirm, bool):
         raise InvalidInput("'confirm' is true or false.", {"confirm": "invalid"})
     qualifiers = _qualifiers(body.get("qualifiers"))
-    if confirm and "answer" not in body:
-        claim = answers.confirm_answer(claim_id, version=version, actor=current_user)
-        if qualifiers is not None:
+    try:
+        if confirm and "answer" not in body:
+            claim = answers.confirm_answer(claim_id, version=version, actor=current_user)
+            if qualifiers is not None:
+                claim = answers.set_qualifiers(
+                    claim_id, qualifiers, version=claim.version, actor=current_user
+                )
+        elif "answer" not in body and qualifiers is not None:
             claim = answers.set_qualifiers(
-                claim_id, qualifiers, version=claim.version, actor=current_user
+                claim_id, qualifiers, version=version, actor=current_user
             )
-    elif "answer" not in body and qualifiers is not None:
-        claim = answers.set_qualifiers(claim_id, qualifiers, version=version, actor=current_user)
-    else:
-        claim = answers.set_answer(
-            claim_id, answer, qualifiers=qualifiers, version=version, actor=current_user
-        )
+        else:
+            claim = answers.set_answer(
+                claim_id, answer, qualifiers=qualifiers, version=version, actor=current_user
+            )
+    except InvalidInput as exc:
+        # The services name the qualifiers as the claim's columns; the API calls them so.
+        exc.fields = {_QUALIFIER_NAMES.get(k, k): v for k, v in exc.fields.items()}
+        raise
     return jsonify(claim_json(claim))
+
+
+#: The qualifiers' columns, by the names the API gives them.
+_QUALIFIER_NAMES = {"valid_from": "from", "valid_until": "until"}
 
 
 def _qualifiers(data: Any) -> Qualifiers | None:
