@@ -498,7 +498,16 @@ CHECKS: dict[str, Check] = {
     "claim subjects": Check(Shape.LINE, _new_claim("subjects"), limit=200, listing="split"),
     "claim rationale": Check(Shape.TEXT, _new_claim("rationale"), limit=10000),
     "claim status": Check(
-        Shape.CHOICE, _new_claim("status"), choices=STATUSES, blank=lambda: "unreviewed"
+        Shape.CHOICE,
+        _new_claim("status"),
+        # A reviewer's new claim cannot be false without evidence: the form refuses it.
+        choices=STATUSES - {"false"},
+        blank=lambda: "unreviewed",
+        # A verdict needs a rationale, so the form gives one.
+        data=lambda env, p: {
+            **CASES["claim status"].data(env.w, env.app),
+            "rationale": "Said so in the source.",
+        },
     ),
     "edit statement": Check(Shape.TEXT, _the_claim("statement"), limit=5000),
     "edit quote": Check(Shape.VERBATIM, _the_claim("quote"), free=False),
@@ -883,6 +892,10 @@ def test_every_naughty_string_in_every_form_field_is_saved_as_typed_or_refused_o
     failures: list[tuple[str, str]] = []
     baseline = fingerprint(env.app)
     for n, text in strings:
+        if check.shape is Shape.NUMBER and re.fullmatch(r"[+-]?[0-9]+", text):
+            # The corpus's "1" and "-0" are ids: whether one is taken depends on the rows
+            # there are, not on the string (test_inputs tries ids that exist and do not).
+            continue
         with env.site.savepoint():
             problem = post_one(env, case, check, text, n, tally, baseline)
         if problem is not None:
