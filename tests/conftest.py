@@ -205,3 +205,30 @@ def two_sizes(request: pytest.FixtureRequest, new_database: Callable[[str], str]
     yield small, large
     for data in (small, large):
         data.app.extensions["tracker.engine"].dispose()
+
+
+# --- headless Debian Chromium -----------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session, here so every test package shares it: Playwright's
+    sync API cannot start a second time while the first is running."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -32,7 +32,6 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from tests.browser import conftest as browser_conftest
 from tests.conftest import BACKENDS, PASSWORD
 from tests.security.naughty import SCRIPT_PAYLOADS, corpus
 from tests.support.live import serving
@@ -49,9 +48,6 @@ from tracker.questions.qualifiers import Qualifiers
 from tracker.sources import services as sources
 
 pytestmark = pytest.mark.browser
-
-#: Headless Debian Chromium, one per session (tests/browser/conftest.py).
-browser = browser_conftest.browser
 
 #: Strings a chunk's joined text may take: a source title and a question hold 500 characters,
 #: and each chunk's texts start with a short marker of their own.
