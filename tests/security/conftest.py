@@ -31,6 +31,12 @@ class World:
 
 @pytest.fixture
 def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def build_world(app: Flask) -> World:
+    """One source, two claims in one question with a flagged contradiction, evidence and an
+    entity, committed."""
     with app.app_context():
         source = sources.import_source(TEXT, actor=None)
         claim = claims.mark_claim(

@@ -30,15 +30,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import PASSWORD
-from tests.security.conftest import TEXT, World
+from tests.security.conftest import World, build_world
 from tests.security.naughty import corpus, full
 from tracker import create_app
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.claims import services as claims
 from tracker.core import db
-from tracker.entities import services as entities
-from tracker.questions import answers, disputes
+from tracker.questions import answers
 from tracker.questions import services as questions
 from tracker.questions.models import SuggestionDecision
 from tracker.sources import services as sources
@@ -830,33 +829,6 @@ def strings_for(
     return [
         (n, text) for n, text in enumerate(corpus()) if n % every == index % every or edge(text)
     ]
-
-
-def build_world(app: Flask) -> World:
-    """The world of tests/security/conftest.py (one source, two claims in one question with a
-    flagged contradiction, evidence, an entity), built once for many tests."""
-    with app.app_context():
-        source = sources.import_source(TEXT, actor=None)
-        claim = claims.mark_claim(
-            source.id, claims.ClaimDraft(start=0, end=14, statement="One sentence."), actor=None
-        )
-        evidence = claims.attach_evidence(
-            claim.id,
-            claims.EvidenceDraft(url="https://example.org/e", title="E", stance="context"),
-            actor=None,
-        )
-        other = claims.mark_claim(
-            source.id, claims.ClaimDraft(start=15, end=34, statement="Another one."), actor=None
-        )
-        question = questions.create_question("How many sentences?", actor=None)
-        questions.assign_question(claim.id, question.id, actor=None)
-        questions.assign_question(other.id, question.id, actor=None)
-        contradiction = disputes.flag(claim.id, other.id, "They differ.", actor=None)
-        entity = entities.create_entity("Ada Lovelace", "person", [], actor=None)
-        db.session.commit()
-        return World(
-            source.id, claim.id, other.id, evidence.id, question.id, contradiction.id, entity.id
-        )
 
 
 def build_ctx(app: Flask, world: World) -> Ctx:

@@ -39,6 +39,9 @@ from tests.security.conftest import World
 from tests.security.test_inputs import FORMS, FormCase
 from tests.security.test_naughty_api import (
     ANY,
+    DECISIONS,
+    KINDS,
+    STATUSES,
     Ctx,
     Shape,
     Site,
@@ -340,21 +343,7 @@ def _version(env: Env, claim_id: int) -> str:
     return str(env.ctx.versions[claim_id])
 
 
-STATUSES = frozenset(
-    {
-        "unreviewed",
-        "in_review",
-        "verified",
-        "partly_true",
-        "false",
-        "misleading",
-        "unverifiable",
-        "disputed",
-    }
-)
-KINDS = frozenset({"money", "percent", "date", "count", "duration", "title", "text", "yes_no"})
 ROLES = frozenset({"viewer", "reviewer", "editor", "admin"})
-DECISIONS = frozenset({"open", "resolved", "not_a_contradiction"})
 _THE_ANSWER = _the_claim("answer.text")
 
 
